@@ -214,14 +214,14 @@ const (
 	JoinNullAwareAnti
 	JoinSingle
 	JoinMark
-	JoinCross
 )
 
-var joinTypeText = [...]string{"Inner", "Left", "Right", "Full", "Semi", "Anti", "NullAwareAnti", "Single", "Mark", "Cross"}
+var joinTypeText = [...]string{"Inner", "Left", "Right", "Full", "Semi", "Anti", "NullAwareAnti", "Single", "Mark"}
 
 func (t JoinType) String() string { return joinTypeText[t] }
 
-// Join combines Left and Right. Condition (nil for none) refers to the left
+// Join combines Left and Right. Condition (nil for none: an Inner join with
+// no condition is a cross product) refers to the left
 // columns followed by the right ones. The output is left ++ right, except
 // that Semi, Anti and NullAwareAnti output the left columns only and Mark
 // adds one BOOLEAN column named "mark" to them. Outer joins make the
