@@ -122,10 +122,10 @@ func adjustDecimal(p, s int32) *arrow.Decimal128Type {
 // the wider; integer division with / yields DOUBLE, as in Spark; decimals
 // follow Spark's precision and scale rules:
 //
-//	+ -  scale max(s1,s2), precision max(p1-s1,p2-s2)+scale+1
-//	*    precision p1+p2+1, scale s1+s2
-//	/    scale max(6, s1+p2+1), precision p1-s1+s2+scale
-//	%    scale max(s1,s2), precision min(p1-s1,p2-s2)+scale
+//   - -  scale max(s1,s2), precision max(p1-s1,p2-s2)+scale+1
+//   - precision p1+p2+1, scale s1+s2
+//     /    scale max(6, s1+p2+1), precision p1-s1+s2+scale
+//     %    scale max(s1,s2), precision min(p1-s1,p2-s2)+scale
 //
 // DATE ± INTERVAL yields DATE, TIMESTAMP ± INTERVAL yields TIMESTAMP, and
 // DATE - DATE yields INT (days).

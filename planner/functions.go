@@ -47,7 +47,9 @@ func FunctionNames() []string {
 }
 
 // IsNumeric reports whether t is an integer, floating point or decimal type.
-func IsNumeric(t arrow.DataType) bool { return IsInteger(t) || IsFloating(t) || t.ID() == arrow.DECIMAL128 }
+func IsNumeric(t arrow.DataType) bool {
+	return IsInteger(t) || IsFloating(t) || t.ID() == arrow.DECIMAL128
+}
 
 // IsInteger reports whether t is TINYINT, SMALLINT, INT or BIGINT.
 func IsInteger(t arrow.DataType) bool {

@@ -184,7 +184,9 @@ func (a *Aggregate) Schema() *arrow.Schema { return a.schema }
 func (a *Aggregate) Children() []Node { return []Node{a.Input} }
 
 // WithChildren implements Node.
-func (a *Aggregate) WithChildren(c []Node) Node { return NewAggregate(c[0], a.GroupBy, a.Aggs, a.Names) }
+func (a *Aggregate) WithChildren(c []Node) Node {
+	return NewAggregate(c[0], a.GroupBy, a.Aggs, a.Names)
+}
 
 func (a *Aggregate) String() string {
 	aggs := make([]Expr, len(a.Aggs))
@@ -323,7 +325,9 @@ func (l *Limit) Schema() *arrow.Schema { return l.Input.Schema() }
 func (l *Limit) Children() []Node { return []Node{l.Input} }
 
 // WithChildren implements Node.
-func (l *Limit) WithChildren(c []Node) Node { return &Limit{Input: c[0], Offset: l.Offset, Count: l.Count} }
+func (l *Limit) WithChildren(c []Node) Node {
+	return &Limit{Input: c[0], Offset: l.Offset, Count: l.Count}
+}
 
 func (l *Limit) String() string { return fmt.Sprintf("Limit: offset=%d count=%d", l.Offset, l.Count) }
 

@@ -1,0 +1,160 @@
+package physical
+
+import (
+	"github.com/ember-sql/ember/planner"
+)
+
+// equiKey is one pair of join keys found in a join condition.
+type equiKey struct {
+	left, right planner.Expr // right is over the right input's own schema
+	nullSafe    bool
+}
+
+// splitJoinCondition separates the equalities between a left-only and a
+// right-only expression (the hash keys) from the rest of the condition (the
+// residual filter, still over left ++ right).
+func splitJoinCondition(cond planner.Expr, nLeft, nRight int) ([]equiKey, planner.Expr) {
+	var keys []equiKey
+	var rest []planner.Expr
+	for _, c := range planner.SplitConjunction(cond) {
+		b, ok := c.(*planner.Binary)
+		if ok && (b.Op == planner.OpEq || b.Op == planner.OpIsNotDistinctFrom) && !planner.IsVolatile(b) {
+			l, r := b.Left, b.Right
+			lInLeft, lInRight := sideOf(l, nLeft, nRight)
+			rInLeft, rInRight := sideOf(r, nLeft, nRight)
+			if lInRight && rInLeft && !(lInLeft && rInRight) {
+				l, r = r, l
+				lInLeft, rInRight = true, true
+			}
+			if lInLeft && rInRight && !planner.ColumnsWithin(l, nLeft, nLeft+nRight) && !planner.ColumnsWithin(r, 0, nLeft) {
+				keys = append(keys, equiKey{left: l, right: planner.ShiftColumns(r, -nLeft), nullSafe: b.Op == planner.OpIsNotDistinctFrom})
+				continue
+			}
+		}
+		rest = append(rest, c)
+	}
+	return keys, planner.Conjoin(rest)
+}
+
+// sideOf reports whether e's columns all lie on the left, or all on the
+// right, of a join with nLeft left columns.
+func sideOf(e planner.Expr, nLeft, nRight int) (onLeft, onRight bool) {
+	return planner.ColumnsWithin(e, 0, nLeft), planner.ColumnsWithin(e, nLeft, nLeft+nRight)
+}
+
+func (p *Planner) join(n *planner.Join) (Node, error) {
+	nL, nR := n.Left.Schema().NumFields(), n.Right.Schema().NumFields()
+	keys, residual := splitJoinCondition(n.Condition, nL, nR)
+
+	// A right join is a left join with the inputs swapped, and an inner
+	// join builds on its smaller side: swap, then restore the column order.
+	swap := n.Type == planner.JoinRight
+	if n.Type == planner.JoinInner && len(keys) > 0 && EstimateRows(n.Left) < EstimateRows(n.Right) {
+		swap = true
+	}
+	if swap {
+		return p.swappedJoin(n)
+	}
+
+	left, err := p.plan(n.Left)
+	if err != nil {
+		return nil, err
+	}
+	right, err := p.plan(n.Right)
+	if err != nil {
+		return nil, err
+	}
+	out := n.Schema()
+	if len(keys) == 0 {
+		dist := JoinBroadcast
+		switch n.Type {
+		case planner.JoinRight, planner.JoinFull:
+			dist = JoinSinglePartition
+			left = p.toSingle(left)
+			right = p.toSingle(right)
+		default:
+			right = p.broadcast(right)
+		}
+		return &NestedLoopJoin{Left: left, Right: right, Type: n.Type, Condition: n.Condition, Distribution: dist, Out: out}, nil
+	}
+	j := &HashJoin{Type: n.Type, Filter: residual, Out: out}
+	for _, k := range keys {
+		j.LeftKeys = append(j.LeftKeys, k.left)
+		j.RightKeys = append(j.RightKeys, k.right)
+		j.NullSafe = append(j.NullSafe, k.nullSafe)
+	}
+	mustBroadcast := n.Type == planner.JoinNullAwareAnti || n.Type == planner.JoinMark
+	canBroadcast := n.Type != planner.JoinFull
+	small := EstimateRows(n.Right) <= p.cfg.BroadcastRows
+	switch {
+	case left.Partitioning().N == 1 && right.Partitioning().N == 1:
+		j.Distribution = JoinSinglePartition
+	case mustBroadcast || (canBroadcast && small):
+		j.Distribution = JoinBroadcast
+		right = p.broadcast(right)
+	default:
+		j.Distribution = JoinPartitioned
+		left = p.hashPartition(left, j.LeftKeys)
+		right = p.hashPartition(right, j.RightKeys)
+	}
+	j.Left, j.Right = left, right
+	return j, nil
+}
+
+// swappedJoin plans n with its inputs exchanged (a right join becomes a
+// left join) and projects the columns back into n's order.
+func (p *Planner) swappedJoin(n *planner.Join) (Node, error) {
+	nL, nR := n.Left.Schema().NumFields(), n.Right.Schema().NumFields()
+	typ := n.Type
+	if typ == planner.JoinRight {
+		typ = planner.JoinLeft
+	}
+	// In the swapped join, old right columns come first.
+	cond := planner.RemapColumns(n.Condition, func(i int) int {
+		if i < nL {
+			return i + nR
+		}
+		return i - nL
+	})
+	swapped := planner.NewJoin(n.Right, n.Left, typ, cond)
+	inner, err := p.join(swapped)
+	if err != nil {
+		return nil, err
+	}
+	exprs := make([]planner.Expr, nL+nR)
+	names := make([]string, nL+nR)
+	ss := swapped.Schema()
+	for i := 0; i < nL+nR; i++ {
+		src := i + nR // old left column i is at nR+i
+		if i >= nL {
+			src = i - nL
+		}
+		f := ss.Field(src)
+		exprs[i] = &planner.Column{Index: src, Name: f.Name, DataType: f.Type, Null: f.Nullable}
+		names[i] = f.Name
+	}
+	return &Project{Input: inner, Exprs: exprs, Names: names, Out: n.Schema()}, nil
+}
+
+func (p *Planner) broadcast(in Node) Node {
+	if in.Partitioning().Kind == Broadcast {
+		return in
+	}
+	return &Exchange{Input: in, To: Partitioning{Kind: Broadcast, N: 1}}
+}
+
+func (p *Planner) hashPartition(in Node, keys []planner.Expr) Node {
+	part := in.Partitioning()
+	if part.Kind == Hash && part.N == p.cfg.ShufflePartitions && len(part.Keys) == len(keys) {
+		same := true
+		for i := range keys {
+			if part.Keys[i].String() != keys[i].String() {
+				same = false
+			}
+		}
+		if same {
+			return in
+		}
+	}
+	return &Exchange{Input: in, To: Partitioning{Kind: Hash, N: p.cfg.ShufflePartitions, Keys: keys}}
+}
