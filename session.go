@@ -2,54 +2,111 @@ package ember
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"runtime"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ember-sql/ember/catalog"
+	"github.com/ember-sql/ember/cluster"
 	"github.com/ember-sql/ember/sql"
 )
 
 // Session is the entry point to Ember: it holds a catalog of tables and
-// views and runs statements on the engine (in-process by default).
+// views and runs statements on the engine (in-process by default, on every
+// core, like Spark's local[*]).
 type Session struct {
-	cat *catalog.Catalog
+	cat   *catalog.Catalog
+	conf  *Config
+	mem   memory.Allocator
+	sched *cluster.LocalScheduler
 }
 
 // Option configures a Session.
 type Option func(*Session) error
 
+// WithConfig sets a configuration key (see Config for the keys).
+func WithConfig(key, value string) Option {
+	return func(s *Session) error { return s.conf.Set(key, value) }
+}
+
+// WithAllocator makes every Arrow allocation of the session's queries go
+// through mem (tests pass a checked allocator).
+func WithAllocator(mem memory.Allocator) Option {
+	return func(s *Session) error {
+		s.mem = mem
+		return nil
+	}
+}
+
 // NewSession starts a session.
 func NewSession(ctx context.Context, opts ...Option) (*Session, error) {
-	s := &Session{cat: catalog.New()}
+	s := &Session{cat: catalog.New(), conf: defaultConfig(runtime.NumCPU()), mem: memory.DefaultAllocator}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
 		}
 	}
+	s.sched = &cluster.LocalScheduler{Slots: s.conf.Cores, BatchSize: s.conf.BatchSize}
 	return s, nil
 }
 
-// Close ends the session.
-func (s *Session) Close() error { return nil }
+// Close ends the session and frees the tables it holds in memory.
+func (s *Session) Close() error {
+	for _, e := range s.cat.List() {
+		if r, ok := e.Table.(interface{ Release() }); ok {
+			r.Release()
+		}
+	}
+	return nil
+}
 
 // Catalog returns the session's catalog.
 func (s *Session) Catalog() *catalog.Catalog { return s.cat }
 
-// RegisterPath makes the file, directory or glob at path a table named name.
+// RegisterPath makes the file, directory or glob at path a table named
+// name (the format follows the files' extension).
 func (s *Session) RegisterPath(ctx context.Context, name, path string) error {
-	return errors.New("not implemented yet")
+	t, err := catalog.OpenFiles(ctx, "", path, nil)
+	if err != nil {
+		return err
+	}
+	return s.cat.Put(&catalog.Entry{Name: name, Kind: catalog.KindTable, Table: t, Schema: t.Schema()}, true)
+}
+
+// bindOptions are what the binder needs from the session.
+func (s *Session) bindOptions() sql.BindOptions {
+	return sql.BindOptions{OpenFiles: catalog.OpenFiles}
 }
 
 // Execute runs one statement. Statements without rows (DDL) return a Result
 // with an empty schema.
-func (s *Session) Execute(ctx context.Context, src sql.Source) (*Result, error) {
-	return nil, errors.New("not implemented yet")
+func (s *Session) Execute(ctx context.Context, src sql.Source) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	stmt, err := sql.Bind(ctx, s.cat, src, s.bindOptions())
+	if err != nil {
+		return nil, err
+	}
+	return s.run(ctx, stmt)
+}
+
+// Query runs one SELECT statement and returns its rows.
+func (s *Session) Query(ctx context.Context, text string) (*Result, error) {
+	return s.Execute(ctx, sql.Source{Text: text, Line: 1, Col: 1})
 }
 
 // Result streams the rows of one statement.
 type Result struct {
-	schema *arrow.Schema
+	schema  *arrow.Schema
+	stream  *cluster.ResultStream
+	batches []arrow.RecordBatch // for results computed up front
+	next    int
+	onClose func()
 }
 
 // Schema is the schema of the result's batches.
@@ -57,8 +114,34 @@ func (r *Result) Schema() *arrow.Schema { return r.schema }
 
 // Next returns the next batch, or io.EOF. The caller releases each batch.
 func (r *Result) Next(ctx context.Context) (arrow.RecordBatch, error) {
-	return nil, errors.New("not implemented yet")
+	if r.stream != nil {
+		return r.stream.Next(ctx)
+	}
+	if r.next >= len(r.batches) {
+		return nil, errEOF
+	}
+	b := r.batches[r.next]
+	r.batches[r.next] = nil
+	r.next++
+	return b, nil
 }
 
 // Close stops the statement and releases its resources; safe to call twice.
-func (r *Result) Close() error { return nil }
+func (r *Result) Close() error {
+	var err error
+	if r.stream != nil {
+		err = r.stream.Close()
+		r.stream = nil
+	}
+	for _, b := range r.batches[r.next:] {
+		if b != nil {
+			b.Release()
+		}
+	}
+	r.batches = nil
+	if r.onClose != nil {
+		r.onClose()
+		r.onClose = nil
+	}
+	return err
+}

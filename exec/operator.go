@@ -37,6 +37,10 @@ type TaskContext struct {
 	Mem       memory.Allocator
 	BatchSize int
 	TempDir   string
+	// MemoryBudget is how many bytes of input an operator that holds all
+	// of it (sort) may keep before spilling sorted runs to TempDir; 0 means
+	// no limit.
+	MemoryBudget int64
 }
 
 // NewTaskContext returns a TaskContext with the default batch size.

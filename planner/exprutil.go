@@ -192,3 +192,60 @@ func NodeExprs(n Node) []Expr {
 	}
 	return nil
 }
+
+// MapNodeExprs returns n with each expression it holds directly replaced by
+// fn(expr) (aggregate and window calls are mapped as whole expressions and
+// must stay calls of the same kind). Nodes without expressions come back
+// unchanged.
+func MapNodeExprs(n Node, fn func(Expr) Expr) Node {
+	mapAll := func(es []Expr) []Expr {
+		out := make([]Expr, len(es))
+		for i, e := range es {
+			out[i] = fn(e)
+		}
+		return out
+	}
+	switch n := n.(type) {
+	case *Scan:
+		c := *n
+		c.Filters = mapAll(n.Filters)
+		return &c
+	case *Values:
+		rows := make([][]Expr, len(n.Rows))
+		for i, r := range n.Rows {
+			rows[i] = mapAll(r)
+		}
+		return NewValues(n.Schema(), rows)
+	case *Filter:
+		return &Filter{Input: n.Input, Predicate: fn(n.Predicate)}
+	case *Project:
+		return NewProject(n.Input, mapAll(n.Exprs), n.Names)
+	case *Aggregate:
+		aggs := make([]*AggregateCall, len(n.Aggs))
+		for i, a := range n.Aggs {
+			aggs[i] = fn(a).(*AggregateCall)
+		}
+		return NewAggregate(n.Input, mapAll(n.GroupBy), aggs, n.Names)
+	case *Join:
+		if n.Condition == nil {
+			return n
+		}
+		return NewJoin(n.Left, n.Right, n.Type, fn(n.Condition))
+	case *Sort:
+		keys := make([]SortKey, len(n.Keys))
+		for i, k := range n.Keys {
+			k.Expr = fn(k.Expr)
+			keys[i] = k
+		}
+		return &Sort{Input: n.Input, Keys: keys, Fetch: n.Fetch}
+	case *Window:
+		funcs := make([]*WindowCall, len(n.Funcs))
+		for i, f := range n.Funcs {
+			funcs[i] = fn(f).(*WindowCall)
+		}
+		return NewWindow(n.Input, funcs, n.Names)
+	case *Repartition:
+		return &Repartition{Input: n.Input, Keys: mapAll(n.Keys), Partitions: n.Partitions}
+	}
+	return n
+}

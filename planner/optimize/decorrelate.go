@@ -117,9 +117,9 @@ func decorrelatePlan(n planner.Node) (planner.Node, error) {
 // drops input rows without duplicating them.
 func rewriteFilter(f *planner.Filter) (planner.Node, error) {
 	var plain, filtering, other []planner.Expr
-	for _, c := range conjuncts(f.Predicate) {
+	for _, c := range planner.SplitConjunction(f.Predicate) {
 		switch {
-		case !hasSubquery(c):
+		case !planner.HasSubquery(c):
 			plain = append(plain, c)
 		case isFilteringSubquery(c):
 			filtering = append(filtering, c)
@@ -129,7 +129,7 @@ func rewriteFilter(f *planner.Filter) (planner.Node, error) {
 	}
 	b := &joinBuilder{cur: f.Input, inputWidth: f.Input.Schema().NumFields()}
 	if len(plain) > 0 {
-		b.cur = &planner.Filter{Input: f.Input, Predicate: andAll(plain)}
+		b.cur = &planner.Filter{Input: f.Input, Predicate: planner.Conjoin(plain)}
 	}
 	for _, c := range filtering {
 		if err := b.filterJoin(c); err != nil {
@@ -146,7 +146,7 @@ func rewriteFilter(f *planner.Filter) (planner.Node, error) {
 	}
 	out := b.cur
 	if len(rest) > 0 {
-		out = &planner.Filter{Input: out, Predicate: andAll(rest)}
+		out = &planner.Filter{Input: out, Predicate: planner.Conjoin(rest)}
 	}
 	if out.Schema().NumFields() == b.inputWidth {
 		return out, nil
@@ -155,7 +155,7 @@ func rewriteFilter(f *planner.Filter) (planner.Node, error) {
 	exprs := make([]planner.Expr, b.inputWidth)
 	names := make([]string, b.inputWidth)
 	for i := range exprs {
-		exprs[i] = columnRef(in, i)
+		exprs[i] = planner.ColumnRef(f.Input, i)
 		names[i] = in.Field(i).Name
 	}
 	return planner.NewProject(out, exprs, names), nil

@@ -34,7 +34,7 @@ func notSupported(format string, args ...any) error {
 // Anything else holding or hiding an outer reference is an error.
 func pullUp(n planner.Node) (pulled, error) {
 	if !treeHasOuter(n) {
-		return pulled{node: n, cols: identity(n.Schema().NumFields())}, nil
+		return pulled{node: n, cols: identityCols(n.Schema().NumFields())}, nil
 	}
 	switch n := n.(type) {
 	case *planner.Filter:
@@ -48,7 +48,7 @@ func pullUp(n planner.Node) (pulled, error) {
 	case *planner.Sort:
 		return pullUpSort(n)
 	case *planner.Limit:
-		return pulled{}, notSupported("an outer reference below a LIMIT (%s)", n)
+		return pulled{}, notSupported("an outer reference below a LIMIT: %s", n)
 	}
 	return pulled{}, notSupported("an outer reference in or below %s", n)
 }
@@ -59,7 +59,7 @@ func pullUpFilter(f *planner.Filter) (pulled, error) {
 		return pulled{}, err
 	}
 	var keep []planner.Expr
-	for _, c := range conjuncts(f.Predicate) {
+	for _, c := range planner.SplitConjunction(f.Predicate) {
 		c = remapColumns(c, p.cols)
 		if hasOuter(c) {
 			p.preds = append(p.preds, c)
@@ -68,7 +68,7 @@ func pullUpFilter(f *planner.Filter) (pulled, error) {
 		}
 	}
 	if len(keep) > 0 {
-		p.node = &planner.Filter{Input: p.node, Predicate: andAll(keep)}
+		p.node = &planner.Filter{Input: p.node, Predicate: planner.Conjoin(keep)}
 	}
 	return p, nil
 }
@@ -76,7 +76,7 @@ func pullUpFilter(f *planner.Filter) (pulled, error) {
 func pullUpProject(pr *planner.Project) (pulled, error) {
 	for _, e := range pr.Exprs {
 		if hasOuter(e) {
-			return pulled{}, notSupported("an outer reference in the select list (%s)", e)
+			return pulled{}, notSupported("an outer reference in the select list: %s", e)
 		}
 	}
 	p, err := pullUp(pr.Input)
@@ -90,12 +90,13 @@ func pullUpProject(pr *planner.Project) (pulled, error) {
 	names := append([]string(nil), pr.Names...)
 	// Keep every input column the pulled predicates read, reusing a plain
 	// column of the projection where there is one.
-	at := map[int]int{}
+	at := make([]int, p.node.Schema().NumFields())
+	for i := range at {
+		at[i] = -1
+	}
 	for i, e := range exprs {
-		if c, ok := e.(*planner.Column); ok {
-			if _, dup := at[c.Index]; !dup {
-				at[c.Index] = i
-			}
+		if c, ok := e.(*planner.Column); ok && at[c.Index] < 0 {
+			at[c.Index] = i
 		}
 	}
 	seen := map[int]bool{}
@@ -103,25 +104,24 @@ func pullUpProject(pr *planner.Project) (pulled, error) {
 	for _, pred := range p.preds {
 		need = columnsOf(pred, seen, need)
 	}
-	inSchema := p.node.Schema()
 	for _, c := range need {
-		if _, ok := at[c]; !ok {
+		if at[c] < 0 {
 			at[c] = len(exprs)
-			exprs = append(exprs, columnRef(inSchema, c))
-			names = append(names, inSchema.Field(c).Name)
+			exprs = append(exprs, planner.ColumnRef(p.node, c))
+			names = append(names, p.node.Schema().Field(c).Name)
 		}
 	}
 	node := planner.NewProject(p.node, exprs, names)
 	preds := make([]planner.Expr, len(p.preds))
 	for i, pred := range p.preds {
-		preds[i] = mapColumns(pred, func(c *planner.Column) planner.Expr { return columnRef(node.Schema(), at[c.Index]) })
+		preds[i] = remapColumns(pred, at)
 	}
-	return pulled{node: node, preds: preds, cols: identity(len(pr.Exprs))}, nil
+	return pulled{node: node, preds: preds, cols: identityCols(len(pr.Exprs))}, nil
 }
 
 func pullUpAggregate(a *planner.Aggregate) (pulled, error) {
 	if nodeHasOuter(a) {
-		return pulled{}, notSupported("an outer reference inside an aggregate's keys or arguments (%s)", a)
+		return pulled{}, notSupported("an outer reference inside an aggregate's keys or arguments: %s", a)
 	}
 	p, err := pullUp(a.Input)
 	if err != nil {
@@ -140,7 +140,7 @@ func pullUpAggregate(a *planner.Aggregate) (pulled, error) {
 		// Without GROUP BY the aggregate yields one row even when the
 		// correlated predicates select nothing, which grouping by the
 		// correlated columns would lose.
-		return pulled{}, notSupported("a correlated predicate below an aggregate without GROUP BY (%s)", p.preds[0])
+		return pulled{}, notSupported("a correlated predicate below an aggregate without GROUP BY: %s", p.preds[0])
 	}
 	names := append([]string(nil), a.Names[:g]...)
 	type keyed struct {
@@ -181,13 +181,13 @@ func pullUpAggregate(a *planner.Aggregate) (pulled, error) {
 	}
 	names = append(names, a.Names[g:]...)
 	node := planner.NewAggregate(p.node, groupBy, aggs, names)
-	cols := identity(len(a.Names))
+	cols := identityCols(len(a.Names))
 	for i := g; i < len(cols); i++ {
 		cols[i] = len(groupBy) + i - g
 	}
 	preds := passThrough
 	for _, k := range keys {
-		l, r := planner.Expr(columnRef(node.Schema(), k.key)), k.outer
+		l, r := planner.Expr(planner.ColumnRef(node, k.key)), k.outer
 		if !k.innerLeft {
 			l, r = r, l
 		}
@@ -217,14 +217,14 @@ func pullUpJoin(j *planner.Join) (pulled, error) {
 	}
 	var cond, preds []planner.Expr
 	if j.Condition != nil {
-		for _, c := range conjuncts(j.Condition) {
+		for _, c := range planner.SplitConjunction(j.Condition) {
 			c = remapColumns(c, to)
 			if !hasOuter(c) {
 				cond = append(cond, c)
 				continue
 			}
 			if j.Type != planner.JoinInner {
-				return pulled{}, notSupported("an outer reference in the condition of a %s join (%s)", j.Type, c)
+				return pulled{}, notSupported("an outer reference in the condition of a %s join: %s", j.Type, c)
 			}
 			preds = append(preds, c)
 		}
@@ -242,10 +242,10 @@ func pullUpJoin(j *planner.Join) (pulled, error) {
 			return pulled{}, notSupported("an outer reference on the right side of a %s join", j.Type)
 		}
 		for _, p := range pr.preds {
-			preds = append(preds, shiftColumns(p, nl))
+			preds = append(preds, planner.ShiftColumns(p, nl))
 		}
 	}
-	node := planner.NewJoin(pl.node, pr.node, j.Type, andAll(cond))
+	node := planner.NewJoin(pl.node, pr.node, j.Type, planner.Conjoin(cond))
 	var cols []int
 	switch j.Type {
 	case planner.JoinSemi, planner.JoinAnti, planner.JoinNullAwareAnti:
@@ -260,10 +260,10 @@ func pullUpJoin(j *planner.Join) (pulled, error) {
 
 func pullUpSort(s *planner.Sort) (pulled, error) {
 	if s.Fetch >= 0 {
-		return pulled{}, notSupported("an outer reference below a LIMIT (%s)", s)
+		return pulled{}, notSupported("an outer reference below a LIMIT: %s", s)
 	}
 	if nodeHasOuter(s) {
-		return pulled{}, notSupported("an outer reference in ORDER BY (%s)", s)
+		return pulled{}, notSupported("an outer reference in ORDER BY: %s", s)
 	}
 	p, err := pullUp(s.Input)
 	if err != nil {

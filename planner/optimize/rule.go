@@ -9,6 +9,10 @@ import (
 type Context struct {
 	// TargetPartitions is the parallelism the session aims for.
 	TargetPartitions int
+	// Fold evaluates an expression without column references to a literal;
+	// nil disables constant folding. (The evaluator lives in exec, which the
+	// planner must not import, so the session passes it in.)
+	Fold func(planner.Expr) (*planner.Literal, error)
 	// Trace, when set, receives the plan after each rule that changed it
 	// (EXPLAIN VERBOSE).
 	Trace func(rule string, plan planner.Node)

@@ -49,7 +49,7 @@ func (p *Planner) join(n *planner.Join) (Node, error) {
 	// A right join is a left join with the inputs swapped, and an inner
 	// join builds on its smaller side: swap, then restore the column order.
 	swap := n.Type == planner.JoinRight
-	if n.Type == planner.JoinInner && len(keys) > 0 && EstimateRows(n.Left) < EstimateRows(n.Right) {
+	if n.Type == planner.JoinInner && len(keys) > 0 && planner.EstimateRows(n.Left) < planner.EstimateRows(n.Right) {
 		swap = true
 	}
 	if swap {
@@ -85,7 +85,7 @@ func (p *Planner) join(n *planner.Join) (Node, error) {
 	}
 	mustBroadcast := n.Type == planner.JoinNullAwareAnti || n.Type == planner.JoinMark
 	canBroadcast := n.Type != planner.JoinFull
-	small := EstimateRows(n.Right) <= p.cfg.BroadcastRows
+	small := planner.EstimateRows(n.Right) <= p.cfg.BroadcastRows
 	switch {
 	case left.Partitioning().N == 1 && right.Partitioning().N == 1:
 		j.Distribution = JoinSinglePartition

@@ -588,11 +588,19 @@ var (
 
 // Format renders a physical plan as an indented tree with each node's
 // partitioning.
-func Format(n Node) string {
+func Format(n Node) string { return FormatAnnotated(n, nil) }
+
+// FormatAnnotated renders a plan like Format, appending annotate(node) to
+// each node's line when annotate is set.
+func FormatAnnotated(n Node, annotate func(Node) string) string {
 	var sb strings.Builder
 	var walk func(n Node, depth int)
 	walk = func(n Node, depth int) {
-		fmt.Fprintf(&sb, "%s%s\n", strings.Repeat("  ", depth), n.String())
+		extra := ""
+		if annotate != nil {
+			extra = annotate(n)
+		}
+		fmt.Fprintf(&sb, "%s%s%s\n", strings.Repeat("  ", depth), n.String(), extra)
 		for _, c := range n.Children() {
 			walk(c, depth+1)
 		}

@@ -69,7 +69,11 @@ func SplitStages(plan Node) *StagePlan {
 
 // String renders the stages for EXPLAIN, each with its task count, output
 // partitioning and pipeline.
-func (p *StagePlan) String() string {
+func (p *StagePlan) String() string { return p.Format(nil) }
+
+// Format renders the stages like String, appending annotate(node), when
+// annotate is set, to each node's line (EXPLAIN ANALYZE's figures).
+func (p *StagePlan) Format(annotate func(Node) string) string {
 	var sb strings.Builder
 	for _, s := range p.Stages {
 		out := "result"
@@ -81,7 +85,7 @@ func (p *StagePlan) String() string {
 			fmt.Fprintf(&sb, " inputs=%v", s.Inputs)
 		}
 		sb.WriteString("\n")
-		for _, line := range strings.Split(strings.TrimRight(Format(s.Root), "\n"), "\n") {
+		for _, line := range strings.Split(strings.TrimRight(FormatAnnotated(s.Root, annotate), "\n"), "\n") {
 			sb.WriteString("  " + line + "\n")
 		}
 	}

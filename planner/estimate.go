@@ -1,16 +1,13 @@
-package physical
+package planner
 
-import (
-	"github.com/ember-sql/ember/planner"
-)
 
 // EstimateRows guesses how many rows a logical plan produces, from table
 // statistics and fixed selectivities. It only has to rank inputs (which side
 // of a join builds, whether a side is small enough to broadcast), so crude
 // is fine; unknown table sizes count as large.
-func EstimateRows(n planner.Node) float64 {
+func EstimateRows(n Node) float64 {
 	switch n := n.(type) {
-	case *planner.Scan:
+	case *Scan:
 		rows := float64(n.Table.Statistics().Rows)
 		if rows < 0 {
 			rows = 1e7
@@ -22,19 +19,19 @@ func EstimateRows(n planner.Node) float64 {
 			rows = float64(n.Limit)
 		}
 		return rows
-	case *planner.Values:
+	case *Values:
 		return float64(len(n.Rows))
-	case *planner.Filter:
+	case *Filter:
 		return EstimateRows(n.Input) * selectivity(n.Predicate)
-	case *planner.Aggregate:
+	case *Aggregate:
 		if len(n.GroupBy) == 0 {
 			return 1
 		}
 		return EstimateRows(n.Input) / 2
-	case *planner.Join:
+	case *Join:
 		l, r := EstimateRows(n.Left), EstimateRows(n.Right)
 		switch n.Type {
-		case planner.JoinSemi, planner.JoinAnti, planner.JoinNullAwareAnti, planner.JoinMark, planner.JoinSingle:
+		case JoinSemi, JoinAnti, JoinNullAwareAnti, JoinMark, JoinSingle:
 			return l
 		}
 		if n.Condition == nil {
@@ -42,24 +39,24 @@ func EstimateRows(n planner.Node) float64 {
 		}
 		// A foreign-key join keeps about the larger side's rows.
 		return max(l, r)
-	case *planner.Sort:
+	case *Sort:
 		if n.Fetch >= 0 {
 			return min(float64(n.Fetch), EstimateRows(n.Input))
 		}
 		return EstimateRows(n.Input)
-	case *planner.Limit:
+	case *Limit:
 		in := EstimateRows(n.Input)
 		if n.Count >= 0 {
 			return min(float64(n.Count), in)
 		}
 		return in
-	case *planner.Union:
+	case *Union:
 		var sum float64
 		for _, c := range n.Inputs {
 			sum += EstimateRows(c)
 		}
 		return sum
-	case *planner.EnforceSingleRow:
+	case *EnforceSingleRow:
 		return 1
 	}
 	if cs := n.Children(); len(cs) == 1 {
@@ -69,31 +66,31 @@ func EstimateRows(n planner.Node) float64 {
 }
 
 // selectivity guesses the fraction of rows a predicate keeps.
-func selectivity(e planner.Expr) float64 {
+func selectivity(e Expr) float64 {
 	switch e := e.(type) {
-	case *planner.Binary:
+	case *Binary:
 		switch e.Op {
-		case planner.OpAnd:
+		case OpAnd:
 			return selectivity(e.Left) * selectivity(e.Right)
-		case planner.OpOr:
+		case OpOr:
 			return min(1, selectivity(e.Left)+selectivity(e.Right))
-		case planner.OpEq, planner.OpIsNotDistinctFrom:
+		case OpEq, OpIsNotDistinctFrom:
 			return 0.1
-		case planner.OpNotEq, planner.OpIsDistinctFrom:
+		case OpNotEq, OpIsDistinctFrom:
 			return 0.9
 		default:
 			return 0.4
 		}
-	case *planner.InList:
+	case *InList:
 		if e.Negated {
 			return 0.9
 		}
 		return min(1, 0.1*float64(len(e.List)))
-	case *planner.Like:
+	case *Like:
 		return 0.25
-	case *planner.Not:
+	case *Not:
 		return 1 - selectivity(e.X)
-	case *planner.Literal:
+	case *Literal:
 		if b, ok := e.Value.(bool); ok && b {
 			return 1
 		}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is the version `ember version` prints, set with -ldflags
+// "-X main.version=...".
+var version = "dev"
+
+// Exit statuses: a failure of any kind is 1; a run stopped by Ctrl-C is
+// 130, as shells report a process killed by SIGINT.
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitInterrupted = 130
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
+}
+
+// stdio is where a run reads and writes; tests do not replace it (they run
+// the binary), but it keeps the standard streams out of package state.
+type stdio struct {
+	in  *os.File
+	out io.Writer
+	err io.Writer
+}
+
+// run executes the command line and returns the exit status. It is the one
+// place that turns errors, and panics, into messages on stderr.
+func run(args []string, io stdio) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(io.err, "error: internal error: %v\n", r)
+			code = exitFailure
+		}
+	}()
+	cmd := newRootCommand(io)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(context.Background())
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errCancelled):
+		fmt.Fprintln(io.err, "error: query cancelled")
+		return exitInterrupted
+	}
+	fmt.Fprintf(io.err, "error: %v\n", err)
+	return exitFailure
+}
+
+// errCancelled reports a statement stopped by Ctrl-C.
+var errCancelled = errors.New("query cancelled")

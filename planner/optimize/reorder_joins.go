@@ -1,0 +1,241 @@
+package optimize
+
+import (
+	"github.com/ember-sql/ember/planner"
+)
+
+// ReorderJoins orders each tree of inner joins (a FROM list with commas, or
+// a chain of INNER JOINs) greedily: it starts from the largest input (the
+// fact table, which then streams through every join as the probe side) and
+// adds, one at a time, the smallest input that an equality connects to
+// those already joined. Only when no input is connected does it accept a
+// cross product. The smaller side of each join ends up on the right, the
+// side hash joins build on.
+//
+//	Join: Inner on c_custkey = o_custkey AND l_orderkey = o_orderkey
+//	  Join: Inner               (customer × orders: no condition yet)
+//	    Scan: customer
+//	    Scan: orders
+//	  Scan: lineitem
+//	→
+//	Project (the original column order)
+//	  Join: Inner on c_custkey = o_custkey
+//	    Join: Inner on l_orderkey = o_orderkey
+//	      Scan: lineitem
+//	      Scan: orders
+//	    Scan: customer
+type ReorderJoins struct{}
+
+// Name implements Rule.
+func (ReorderJoins) Name() string { return "reorder_joins" }
+
+// Apply implements Rule.
+func (ReorderJoins) Apply(_ *Context, plan planner.Node) (planner.Node, bool, error) {
+	changed := false
+	var visit func(n planner.Node) planner.Node
+	visit = func(n planner.Node) planner.Node {
+		if j, ok := n.(*planner.Join); ok && j.Type == planner.JoinInner {
+			var leaves []planner.Node
+			var conds []planner.Expr
+			flattenInner(j, 0, &leaves, &conds)
+			for i, l := range leaves {
+				leaves[i] = visit(l)
+			}
+			if len(leaves) >= 3 || (len(leaves) == 2 && hasCrossJoin(j)) {
+				if out, ok := reorder(j.Schema().NumFields(), leaves, conds); ok {
+					changed = true
+					return out
+				}
+			}
+			return rebuildLeftDeep(j, leaves)
+		}
+		children := n.Children()
+		if len(children) == 0 {
+			return n
+		}
+		out := make([]planner.Node, len(children))
+		for i, c := range children {
+			out[i] = visit(c)
+		}
+		return n.WithChildren(out)
+	}
+	out := visit(plan)
+	return out, changed, nil
+}
+
+// flattenInner collects the inputs of a tree of inner joins (left to right)
+// and their conditions' conjuncts, with columns numbered across all inputs
+// in that order (which is the tree's output order).
+func flattenInner(n planner.Node, offset int, leaves *[]planner.Node, conds *[]planner.Expr) int {
+	j, ok := n.(*planner.Join)
+	if !ok || j.Type != planner.JoinInner {
+		*leaves = append(*leaves, n)
+		return n.Schema().NumFields()
+	}
+	nl := flattenInner(j.Left, offset, leaves, conds)
+	nr := flattenInner(j.Right, offset+nl, leaves, conds)
+	for _, c := range planner.SplitConjunction(j.Condition) {
+		*conds = append(*conds, planner.ShiftColumns(c, offset))
+	}
+	return nl + nr
+}
+
+// rebuildLeftDeep puts visited leaves back into the original tree shape.
+func rebuildLeftDeep(j *planner.Join, leaves []planner.Node) planner.Node {
+	i := 0
+	var rebuild func(n planner.Node) planner.Node
+	rebuild = func(n planner.Node) planner.Node {
+		jj, ok := n.(*planner.Join)
+		if !ok || jj.Type != planner.JoinInner {
+			l := leaves[i]
+			i++
+			return l
+		}
+		l := rebuild(jj.Left)
+		r := rebuild(jj.Right)
+		return planner.NewJoin(l, r, jj.Type, jj.Condition)
+	}
+	return rebuild(j)
+}
+
+func hasCrossJoin(n planner.Node) bool {
+	j, ok := n.(*planner.Join)
+	if !ok || j.Type != planner.JoinInner {
+		return false
+	}
+	return j.Condition == nil || hasCrossJoin(j.Left) || hasCrossJoin(j.Right)
+}
+
+// reorder builds the greedy join order over leaves; conds use the global
+// column numbering of flattenInner. It returns a Project restoring the
+// original column order.
+func reorder(width int, leaves []planner.Node, conds []planner.Expr) (planner.Node, bool) {
+	n := len(leaves)
+	start := make([]int, n) // first global column of each leaf
+	leafOf := make([]int, width)
+	off := 0
+	for i, l := range leaves {
+		start[i] = off
+		for c := 0; c < l.Schema().NumFields(); c++ {
+			leafOf[off+c] = i
+		}
+		off += l.Schema().NumFields()
+	}
+	condLeaves := make([]map[int]bool, len(conds))
+	for i, c := range conds {
+		condLeaves[i] = map[int]bool{}
+		for col := range planner.ColumnsUsed(c) {
+			condLeaves[i][leafOf[col]] = true
+		}
+	}
+	est := make([]float64, n)
+	for i, l := range leaves {
+		est[i] = planner.EstimateRows(l)
+	}
+
+	used := make([]bool, n)
+	condUsed := make([]bool, len(conds))
+	inSet := map[int]bool{}
+	first := 0
+	for i := range leaves {
+		if est[i] > est[first] {
+			first = i
+		}
+	}
+	order := []int{first}
+	used[first], inSet[first] = true, true
+	connected := func(leaf int) bool {
+		for i, cl := range condLeaves {
+			if condUsed[i] || !cl[leaf] || len(cl) < 2 || !isEquality(conds[i]) {
+				continue
+			}
+			all := true
+			for l := range cl {
+				if l != leaf && !inSet[l] {
+					all = false
+				}
+			}
+			if all {
+				return true
+			}
+		}
+		return false
+	}
+	for len(order) < n {
+		best := -1
+		for i := range leaves {
+			if used[i] || !connected(i) {
+				continue
+			}
+			if best < 0 || est[i] < est[best] {
+				best = i
+			}
+		}
+		if best < 0 {
+			for i := range leaves {
+				if !used[i] && (best < 0 || est[i] < est[best]) {
+					best = i
+				}
+			}
+		}
+		order = append(order, best)
+		used[best], inSet[best] = true, true
+	}
+
+	// Build the left-deep tree; pos maps global columns to the current
+	// combined layout.
+	pos := make([]int, width)
+	for i := range pos {
+		pos[i] = -1
+	}
+	place := func(leaf, at int) {
+		for c := 0; c < leaves[leaf].Schema().NumFields(); c++ {
+			pos[start[leaf]+c] = at + c
+		}
+	}
+	cur := leaves[order[0]]
+	place(order[0], 0)
+	joined := map[int]bool{order[0]: true}
+	for _, leaf := range order[1:] {
+		place(leaf, cur.Schema().NumFields())
+		joined[leaf] = true
+		var here []planner.Expr
+		for i, c := range conds {
+			if condUsed[i] {
+				continue
+			}
+			ok := true
+			for l := range condLeaves[i] {
+				if !joined[l] {
+					ok = false
+				}
+			}
+			if ok {
+				condUsed[i] = true
+				here = append(here, planner.RemapColumns(c, func(g int) int { return pos[g] }))
+			}
+		}
+		cur = planner.NewJoin(cur, leaves[leaf], planner.JoinInner, planner.Conjoin(here))
+	}
+	var rest []planner.Expr
+	for i, c := range conds {
+		if !condUsed[i] {
+			rest = append(rest, planner.RemapColumns(c, func(g int) int { return pos[g] }))
+		}
+	}
+	if len(rest) > 0 {
+		cur = &planner.Filter{Input: cur, Predicate: planner.Conjoin(rest)}
+	}
+	exprs := make([]planner.Expr, width)
+	names := make([]string, width)
+	for g := 0; g < width; g++ {
+		exprs[g] = planner.ColumnRef(cur, pos[g])
+		names[g] = cur.Schema().Field(pos[g]).Name
+	}
+	return planner.NewProject(cur, exprs, names), true
+}
+
+func isEquality(e planner.Expr) bool {
+	b, ok := e.(*planner.Binary)
+	return ok && (b.Op == planner.OpEq || b.Op == planner.OpIsNotDistinctFrom)
+}

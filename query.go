@@ -1,0 +1,66 @@
+package ember
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ember-sql/ember/cluster"
+	"github.com/ember-sql/ember/exec"
+	"github.com/ember-sql/ember/exec/eval"
+	"github.com/ember-sql/ember/planner"
+	"github.com/ember-sql/ember/planner/optimize"
+	"github.com/ember-sql/ember/planner/physical"
+)
+
+// queryPlan is a query on its way from a logical plan to running stages.
+type queryPlan struct {
+	logical   planner.Node
+	optimized planner.Node
+	physical  physical.Node
+	stages    *physical.StagePlan
+	// trace holds the plan after each optimizer rule that changed it.
+	trace []string
+}
+
+// planQuery optimizes a bound logical plan and cuts it into stages.
+func (s *Session) planQuery(ctx context.Context, logical planner.Node, trace bool) (*queryPlan, error) {
+	qp := &queryPlan{logical: logical}
+	octx := &optimize.Context{TargetPartitions: s.conf.shufflePartitions(), Fold: eval.EvalConstant}
+	if trace {
+		octx.Trace = func(rule string, plan planner.Node) {
+			qp.trace = append(qp.trace, fmt.Sprintf("after %s:\n%s", rule, indent(planner.Format(plan))))
+		}
+	}
+	optimized, err := optimize.Optimize(octx, logical, optimize.DefaultRules())
+	if err != nil {
+		return nil, err
+	}
+	qp.optimized = optimized
+	cfg := physical.Config{
+		ShufflePartitions: s.conf.shufflePartitions(),
+		MaxScanPartitions: s.conf.maxScanPartitions(),
+		BroadcastRows:     float64(s.conf.BroadcastRows),
+		PartialSchema:     exec.PartialSchema,
+	}
+	phys, err := physical.Plan(ctx, optimized, cfg)
+	if err != nil {
+		return nil, err
+	}
+	qp.physical = phys
+	qp.stages = physical.SplitStages(phys)
+	return qp, nil
+}
+
+// start runs a planned query on the session's scheduler.
+func (s *Session) start(ctx context.Context, qp *queryPlan, metrics *exec.Metrics) *cluster.ResultStream {
+	return s.sched.Run(ctx, qp.stages, s.mem, metrics)
+}
+
+func indent(text string) string {
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = "  " + l
+	}
+	return strings.Join(lines, "\n")
+}
