@@ -27,14 +27,21 @@ import (
 // answers' README: same columns and rows, integers and text exactly, other
 // numbers within a relative 1e-6 or an absolute 0.005, rows in order (every
 // query orders its rows completely).
+//
+// EMBER_TPCH_DATA and EMBER_TPCH_ANSWERS point the test at another scale
+// factor's data and answers (for example ../shared/tpch/sf0.1).
 func TestTPCH(t *testing.T) {
+	dataDir, answerDir := "testdata/tpch/sf0.01", "testdata/tpch/answers/sf0.01"
+	if d := os.Getenv("EMBER_TPCH_DATA"); d != "" {
+		dataDir, answerDir = d, os.Getenv("EMBER_TPCH_ANSWERS")
+	}
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	ctx := context.Background()
 	s, err := NewSession(ctx, WithAllocator(mem))
 	if err != nil {
 		t.Fatal(err)
 	}
-	registerTPCH(t, s, "testdata/tpch/sf0.01")
+	registerTPCH(t, s, dataDir)
 	for q := 1; q <= 22; q++ {
 		name := fmt.Sprintf("q%02d", q)
 		t.Run(name, func(t *testing.T) {
@@ -48,7 +55,7 @@ func TestTPCH(t *testing.T) {
 				t.Fatalf("%s: %v", name, err)
 			}
 			t.Logf("%s: %d rows in %s", name, len(got)-1, time.Since(start))
-			want := readAnswer(t, filepath.Join("testdata/tpch/answers/sf0.01", name+".csv"))
+			want := readAnswer(t, filepath.Join(answerDir, name+".csv"))
 			if err := compareAnswer(got, want); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
