@@ -48,6 +48,10 @@ func newRowLocator(batches []arrow.RecordBatch) *rowLocator {
 				break
 			}
 		}
+		// Division finds the batch only if the last one is no longer.
+		if int(batches[len(batches)-1].NumRows()) > l.size {
+			l.size = 0
+		}
 	}
 	if l.size == 0 {
 		l.batchOf = make([]uint32, l.starts[len(batches)])
