@@ -246,7 +246,7 @@ func sampleCSV(path string, o csvOptions, budget int64, guesses *[]csvGuess) (na
 		if budget > 0 {
 			for k := range n {
 				f := sc.field(k)
-				if csvIsNull(f, sc.quoted[k], o.nullValue) || (len(f) == 0 && sc.quoted[k]) {
+				if len(f) == 0 || csvIsNull(f, sc.quoted[k], o.nullValue) {
 					continue // NULLs and empty strings do not decide a type
 				}
 				(*guesses)[k].observe(f)

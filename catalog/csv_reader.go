@@ -48,6 +48,13 @@ func newCSVReader(t *CSVTable, path string, cols []int, mem memory.Allocator, ba
 		mem:       mem,
 		batchSize: batchSize,
 	}
+	// Size the batch buffers once, rather than by doubling in each file.
+	fields := min(batchSize*r.ncols, 1<<20)
+	r.sc.data = make([]byte, 0, 1<<20)
+	r.sc.ends = make([]int, 1, fields+1)
+	r.sc.ends[0] = -1
+	r.sc.quoted = make([]bool, 0, fields)
+	r.lines = make([]int64, 0, min(batchSize, 1<<20))
 	if t.opts.header {
 		if _, err := r.sc.next(); err != nil {
 			if !errors.Is(err, io.EOF) {

@@ -277,7 +277,9 @@ func normalizeTimestamp(mem memory.Allocator, a *array.Timestamp, target arrow.D
 		defer out.Release()
 		return array.MakeFromData(out), nil
 	case arrow.Nanosecond:
-		conv = func(v arrow.Timestamp) (arrow.Timestamp, bool) { return arrow.Timestamp(floorDiv(int64(v), 1_000)), true }
+		conv = func(v arrow.Timestamp) (arrow.Timestamp, bool) {
+			return arrow.Timestamp(floorDiv(int64(v), 1_000)), true
+		}
 	}
 	return convertFixed(mem, a, a.TimestampValues(), target, conv)
 }

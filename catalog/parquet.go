@@ -243,7 +243,9 @@ func (t *ParquetTable) Open(ctx context.Context, split Split, req ScanRequest, m
 	if batchSize <= 0 {
 		batchSize = defaultBatchSize
 	}
-	if len(req.Columns) == 0 {
+	// An empty list reads nothing (pqarrow would take nil as every row
+	// group).
+	if len(req.Columns) == 0 || len(split.RowGroups) == 0 {
 		return &rowCountReader{rows: rows, batchSize: int64(batchSize)}, nil
 	}
 	return openParquetSplit(ctx, t.schema, f, split.RowGroups, req.Columns, mem, batchSize)

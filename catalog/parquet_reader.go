@@ -28,23 +28,27 @@ type parquetReader struct {
 
 // openParquetSplit opens a reader over rowGroups of f, for the table
 // columns cols.
-func openParquetSplit(ctx context.Context, tableSchema *arrow.Schema, f *parquetFile, rowGroups, cols []int, mem memory.Allocator, batchSize int) (r *parquetReader, err error) {
-	r = &parquetReader{path: f.path, mem: mem, schema: projectSchema(tableSchema, cols)}
+func openParquetSplit(ctx context.Context, tableSchema *arrow.Schema, f *parquetFile, rowGroups, cols []int, mem memory.Allocator, batchSize int) (_ *parquetReader, err error) {
+	r := &parquetReader{path: f.path, mem: mem, schema: projectSchema(tableSchema, cols)}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%s: corrupt Parquet file: %v", f.path, p)
 		}
 		if err != nil {
 			r.Close()
-			r = nil
 		}
 	}()
+	leaves, pos := leafColumns(f, cols)
+	r.pos = pos
 	props := parquet.NewReaderProperties(mem)
-	// Stream pages through a small buffer rather than loading whole column
-	// chunks: tasks read local files, where small reads are cheap, and a
-	// wide row group would otherwise sit in memory at once.
-	props.BufferedStreamEnabled = true
-	props.BufferSize = 1 << 20
+	// Reading a whole column chunk at once is fastest on local files (one
+	// read, pages decoded in place; measured ~20% faster on lineitem than
+	// a 1 MiB buffered stream), but holds the compressed chunk in memory:
+	// beyond maxWholeChunk, pages are streamed through a buffer instead.
+	if maxChunkSize(f, rowGroups, leaves) > maxWholeChunk {
+		props.BufferedStreamEnabled = true
+		props.BufferSize = 1 << 20
+	}
 	r.file, err = file.OpenParquetFile(f.path, false, file.WithMetadata(f.meta), file.WithReadProps(props))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.path, err)
@@ -54,13 +58,29 @@ func openParquetSplit(ctx context.Context, tableSchema *arrow.Schema, f *parquet
 		// Tasks give the parallelism: one goroutine per column would
 		// oversubscribe the cores.
 		Parallel: false,
+		// Size string buffers from the chunk's statistics rather than
+		// growing them by doubling.
+		PreAllocBinaryData: true,
 	}, mem)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.path, err)
 	}
-	var leaves []int
+	r.rr, err = fr.GetRecordReader(ctx, leaves, rowGroups)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.path, err)
+	}
+	return r, nil
+}
+
+// maxWholeChunk is the largest compressed column chunk read at once (a
+// variable so that tests can take the streaming path).
+var maxWholeChunk int64 = 16 << 20
+
+// leafColumns maps table columns to the distinct Parquet leaves to read and,
+// per column, its position among them.
+func leafColumns(f *parquetFile, cols []int) (leaves, pos []int) {
 	seen := map[int]int{}
-	r.pos = make([]int, len(cols))
+	pos = make([]int, len(cols))
 	for i, c := range cols {
 		p, ok := seen[c]
 		if !ok {
@@ -68,13 +88,24 @@ func openParquetSplit(ctx context.Context, tableSchema *arrow.Schema, f *parquet
 			seen[c] = p
 			leaves = append(leaves, f.leaves[c])
 		}
-		r.pos[i] = p
+		pos[i] = p
 	}
-	r.rr, err = fr.GetRecordReader(ctx, leaves, rowGroups)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", f.path, err)
+	return leaves, pos
+}
+
+// maxChunkSize is the largest compressed size of the column chunks a read
+// touches.
+func maxChunkSize(f *parquetFile, rowGroups, leaves []int) int64 {
+	var m int64
+	for _, rg := range rowGroups {
+		md := f.meta.RowGroup(rg)
+		for _, l := range leaves {
+			if cc, err := md.ColumnChunk(l); err == nil {
+				m = max(m, cc.TotalCompressedSize())
+			}
+		}
 	}
-	return r, nil
+	return m
 }
 
 // Next implements BatchReader.
@@ -110,7 +141,13 @@ func (r *parquetReader) Next(ctx context.Context) (rec arrow.RecordBatch, err er
 }
 
 // Close implements BatchReader.
-func (r *parquetReader) Close() error {
+func (r *parquetReader) Close() (err error) {
+	defer func() {
+		// After a recovered panic the record reader may be inconsistent.
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s: closing a corrupt Parquet file: %v", r.path, p)
+		}
+	}()
 	if r.rr != nil {
 		r.rr.Release()
 		r.rr = nil

@@ -83,6 +83,16 @@ func NewHashAggregate(tc *TaskContext, input Operator, mode AggregateMode, group
 	if mode < AggSingle || mode > AggFinal {
 		return nil, fmt.Errorf("hash aggregate: unknown mode %d", mode)
 	}
+	for i, g := range groupBy {
+		if g == nil {
+			return nil, fmt.Errorf("hash aggregate: group key %d is nil", i)
+		}
+	}
+	for i, c := range aggs {
+		if c == nil {
+			return nil, fmt.Errorf("hash aggregate: aggregate %d is nil", i)
+		}
+	}
 	a := &hashAggregate{tc: tc, input: input, mode: mode, calls: aggs}
 	switch mode {
 	case AggPartial:
@@ -144,9 +154,6 @@ func (a *hashAggregate) bindArgs(in *arrow.Schema) error {
 	seen := map[string]int{}
 	var exprs []planner.Expr
 	for _, c := range a.calls {
-		if c == nil {
-			return errors.New("hash aggregate: nil aggregate")
-		}
 		if err := checkArity(c); err != nil {
 			return err
 		}

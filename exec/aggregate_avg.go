@@ -16,52 +16,55 @@ import (
 // floatAvg is avg over integers or doubles into DOUBLE. Integers are summed
 // as doubles, as Spark does, so no average overflows.
 type floatAvg struct {
-	sums   []float64
-	counts []int64
+	states []sumCount[float64]
 }
 
-func (a *floatAvg) grow(n int) {
-	a.sums = aggGrowSlice(a.sums, n)
-	a.counts = aggGrowSlice(a.counts, n)
-}
+func (a *floatAvg) grow(n int) { a.states = aggGrowSlice(a.states, n) }
 
 func (a *floatAvg) update(args []arrow.Array, groups []uint32) error {
-	x := args[0]
+	return aggAccumulateAny(a.states, args[0], groups, "avg")
+}
+
+// aggAccumulateAny adds the non-NULL numbers of x, as doubles, into states
+// by group.
+func aggAccumulateAny(states []sumCount[float64], x arrow.Array, groups []uint32, fn string) error {
 	switch x.DataType().ID() {
 	case arrow.NULL:
 	case arrow.INT8:
-		aggAccumulate(a.sums, a.counts, arrow.GetValues[int8](x.Data(), 1), groups, x)
+		aggAccumulate(states, arrow.GetValues[int8](x.Data(), 1), groups, x)
 	case arrow.INT16:
-		aggAccumulate(a.sums, a.counts, arrow.GetValues[int16](x.Data(), 1), groups, x)
+		aggAccumulate(states, arrow.GetValues[int16](x.Data(), 1), groups, x)
 	case arrow.INT32:
-		aggAccumulate(a.sums, a.counts, arrow.GetValues[int32](x.Data(), 1), groups, x)
+		aggAccumulate(states, arrow.GetValues[int32](x.Data(), 1), groups, x)
 	case arrow.INT64:
-		aggAccumulate(a.sums, a.counts, arrow.GetValues[int64](x.Data(), 1), groups, x)
+		aggAccumulate(states, arrow.GetValues[int64](x.Data(), 1), groups, x)
 	case arrow.FLOAT32:
-		aggAccumulate(a.sums, a.counts, arrow.GetValues[float32](x.Data(), 1), groups, x)
+		aggAccumulate(states, arrow.GetValues[float32](x.Data(), 1), groups, x)
 	case arrow.FLOAT64:
-		aggAccumulate(a.sums, a.counts, arrow.GetValues[float64](x.Data(), 1), groups, x)
+		aggAccumulate(states, arrow.GetValues[float64](x.Data(), 1), groups, x)
 	default:
-		return fmt.Errorf("avg: cannot average %s", planner.TypeName(x.DataType()))
+		return fmt.Errorf("%s: cannot add up %s as DOUBLE", fn, planner.TypeName(x.DataType()))
 	}
 	return nil
 }
 
-// accumulate adds the non-NULL vals into sums and counts by group.
-func aggAccumulate[T int8 | int16 | int32 | int64 | float32 | float64](sums []float64, counts []int64, vals []T, groups []uint32, x arrow.Array) {
+// aggAccumulate adds the non-NULL vals into states by group.
+func aggAccumulate[T int8 | int16 | int32 | int64 | float32 | float64](states []sumCount[float64], vals []T, groups []uint32, x arrow.Array) {
 	vals = vals[:len(groups)]
-	if x.NullN() == 0 {
+	bm, off := aggNulls(x)
+	if bm == nil {
 		for i, g := range groups {
-			sums[g] += float64(vals[i])
-			counts[g]++
+			st := &states[g]
+			st.sum += float64(vals[i])
+			st.n++
 		}
 		return
 	}
-	bm, off := aggNulls(x)
 	for i, g := range groups {
 		if aggValid(bm, off, i) {
-			sums[g] += float64(vals[i])
-			counts[g]++
+			st := &states[g]
+			st.sum += float64(vals[i])
+			st.n++
 		}
 	}
 }
@@ -69,41 +72,38 @@ func aggAccumulate[T int8 | int16 | int32 | int64 | float32 | float64](sums []fl
 func (a *floatAvg) merge(states []arrow.Array, groups []uint32) error {
 	sums := arrow.GetValues[float64](states[0].Data(), 1)
 	counts := arrow.GetValues[int64](states[1].Data(), 1)
-	sbm, soff := aggNulls(states[0])
+	bm, off := aggNulls(states[0])
 	for i, g := range groups {
-		if aggValid(sbm, soff, i) {
-			a.sums[g] += sums[i]
-			a.counts[g] += counts[i]
+		if aggValid(bm, off, i) {
+			st := &a.states[g]
+			st.sum += sums[i]
+			st.n += counts[i]
 		}
 	}
 	return nil
 }
 
 func (a *floatAvg) final(mem memory.Allocator, from, to int) (arrow.Array, error) {
-	n := to - from
-	vals := make([]float64, n)
-	seen := make([]bool, n)
-	for i := range vals {
-		if c := a.counts[from+i]; c > 0 {
-			vals[i] = a.sums[from+i] / float64(c)
-			seen[i] = true
+	states := a.states[from:to]
+	vals := make([]float64, len(states))
+	seen := make([]bool, len(states))
+	for i, s := range states {
+		if s.n > 0 {
+			vals[i], seen[i] = s.sum/float64(s.n), true
 		}
 	}
 	return aggFixedArray(mem, planner.TypeDouble, vals, seen), nil
 }
 
 func (a *floatAvg) partial(mem memory.Allocator, from, to int) ([]arrow.Array, error) {
-	seen := make([]bool, to-from)
-	for i := range seen {
-		seen[i] = a.counts[from+i] > 0
-	}
+	sums, seen := sumsOf(a.states[from:to])
 	return []arrow.Array{
-		aggFixedArray(mem, planner.TypeDouble, a.sums[from:to], seen),
-		aggFixedArray(mem, planner.TypeBigInt, a.counts[from:to], nil),
+		aggFixedArray(mem, planner.TypeDouble, sums, seen),
+		aggFixedArray(mem, planner.TypeBigInt, countsOf(a.states[from:to]), nil),
 	}, nil
 }
 
-func (a *floatAvg) size() int { return aggSizeOf(a.sums) + aggSizeOf(a.counts) }
+func (a *floatAvg) size() int { return aggSizeOf(a.states) }
 
 // decimalAvg is avg over DECIMAL(p,s): an exact sum (checked against
 // DECIMAL(min(38,p+10),s), Spark's sum type) divided by the count and
@@ -112,16 +112,10 @@ type decimalAvg struct {
 	call    *planner.AggregateCall
 	sumType *arrow.Decimal128Type
 	typ     *arrow.Decimal128Type // the result type
-	sums    []decimal128.Num
-	seen    []bool
-	counts  []int64
+	states  []sumCount[decimal128.Num]
 }
 
-func (a *decimalAvg) grow(n int) {
-	a.sums = aggGrowSlice(a.sums, n)
-	a.seen = aggGrowSlice(a.seen, n)
-	a.counts = aggGrowSlice(a.counts, n)
-}
+func (a *decimalAvg) grow(n int) { a.states = aggGrowSlice(a.states, n) }
 
 func (a *decimalAvg) update(args []arrow.Array, groups []uint32) error {
 	x := args[0]
@@ -131,48 +125,34 @@ func (a *decimalAvg) update(args []arrow.Array, groups []uint32) error {
 	if x.DataType().ID() != arrow.DECIMAL128 {
 		return fmt.Errorf("%s: cannot average %s as a decimal", a.call, planner.TypeName(x.DataType()))
 	}
-	vals := arrow.GetValues[decimal128.Num](x.Data(), 1)
-	bm, off := aggNulls(x)
-	if aggAddDecimals(a.sums, a.seen, vals, groups, bm, off) {
+	if aggAddDecimals(a.states, arrow.GetValues[decimal128.Num](x.Data(), 1), nil, groups, x) {
 		return fmt.Errorf("%s: decimal overflow", a.call)
-	}
-	for i, g := range groups {
-		if aggValid(bm, off, i) {
-			a.counts[g]++
-		}
 	}
 	return nil
 }
 
 func (a *decimalAvg) merge(states []arrow.Array, groups []uint32) error {
-	vals := arrow.GetValues[decimal128.Num](states[0].Data(), 1)
+	sums := arrow.GetValues[decimal128.Num](states[0].Data(), 1)
 	counts := arrow.GetValues[int64](states[1].Data(), 1)
-	bm, off := aggNulls(states[0])
-	if aggAddDecimals(a.sums, a.seen, vals, groups, bm, off) {
+	if aggAddDecimals(a.states, sums, counts, groups, states[0]) {
 		return fmt.Errorf("%s: decimal overflow", a.call)
-	}
-	for i, g := range groups {
-		if aggValid(bm, off, i) {
-			a.counts[g] += counts[i]
-		}
 	}
 	return nil
 }
 
 func (a *decimalAvg) final(mem memory.Allocator, from, to int) (arrow.Array, error) {
-	if err := aggCheckPrecision(a.call, a.sums[from:to], a.seen[from:to], a.sumType.Precision); err != nil {
+	states := a.states[from:to]
+	if err := aggCheckPrecision(a.call, states, a.sumType.Precision); err != nil {
 		return nil, err
 	}
-	n := to - from
-	vals := make([]decimal128.Num, n)
-	seen := make([]bool, n)
+	vals := make([]decimal128.Num, len(states))
+	seen := make([]bool, len(states))
 	shift := a.typ.Scale - a.sumType.Scale
-	for i := range vals {
-		c := a.counts[from+i]
-		if c == 0 {
+	for i, s := range states {
+		if s.n == 0 {
 			continue
 		}
-		q, ok := aggDivHalfUp(a.sums[from+i], shift, c)
+		q, ok := aggDivHalfUp(s.sum, shift, s.n)
 		if !ok || !q.FitsInPrecision(a.typ.Precision) {
 			return nil, fmt.Errorf("%s: decimal overflow: the average does not fit %s", a.call, planner.TypeName(a.typ))
 		}
@@ -182,15 +162,15 @@ func (a *decimalAvg) final(mem memory.Allocator, from, to int) (arrow.Array, err
 }
 
 func (a *decimalAvg) partial(mem memory.Allocator, from, to int) ([]arrow.Array, error) {
-	if err := aggCheckPrecision(a.call, a.sums[from:to], a.seen[from:to], a.sumType.Precision); err != nil {
+	states := a.states[from:to]
+	if err := aggCheckPrecision(a.call, states, a.sumType.Precision); err != nil {
 		return nil, err
 	}
+	sums, seen := sumsOf(states)
 	return []arrow.Array{
-		aggFixedArray(mem, a.sumType, a.sums[from:to], a.seen[from:to]),
-		aggFixedArray(mem, planner.TypeBigInt, a.counts[from:to], nil),
+		aggFixedArray(mem, a.sumType, sums, seen),
+		aggFixedArray(mem, planner.TypeBigInt, countsOf(states), nil),
 	}, nil
 }
 
-func (a *decimalAvg) size() int {
-	return aggSizeOf(a.sums) + aggSizeOf(a.seen) + aggSizeOf(a.counts)
-}
+func (a *decimalAvg) size() int { return aggSizeOf(a.states) }

@@ -16,7 +16,7 @@ import (
 
 // benchBatches makes rows rows of (k BIGINT in [0, keys), d DECIMAL(15,2),
 // f DOUBLE, s VARCHAR of one letter) in batches of DefaultBatchSize.
-func aggBenchBatches(b *testing.B, mem memory.Allocator, rows, keys int) (*arrow.Schema, []arrow.RecordBatch) {
+func aggBenchBatches(b testing.TB, mem memory.Allocator, rows, keys int) (*arrow.Schema, []arrow.RecordBatch) {
 	b.Helper()
 	schema := testSchema("k", planner.TypeBigInt, "d", planner.Decimal(15, 2), "f", planner.TypeDouble, "s", planner.TypeString)
 	rng := rand.New(rand.NewSource(1))

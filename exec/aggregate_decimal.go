@@ -4,26 +4,35 @@ import (
 	"math/big"
 	"math/bits"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 )
 
-// aggAddDecimals adds vals into sums[groups[i]] for the rows that are not NULL
-// (bm nil: none is), marking those groups seen. It reports whether some sum
-// overflowed 128 bits; sums are exact otherwise, and checked against the
-// result precision when output.
-func aggAddDecimals(sums []decimal128.Num, seen []bool, vals []decimal128.Num, groups []uint32, bm []byte, off int) bool {
+// aggAddDecimals adds the non-NULL rows of vals (an array x's values)
+// into states by group, counting one per row or, with counts, counts[i]
+// (merging partial averages). It reports whether a sum overflowed 128
+// bits; sums are exact otherwise, and checked against the result precision
+// when output.
+func aggAddDecimals(states []sumCount[decimal128.Num], vals []decimal128.Num, counts []int64, groups []uint32, x arrow.Array) bool {
 	var overflow int64
+	vals = vals[:len(groups)]
+	bm, off := aggNulls(x)
 	for i, g := range groups {
-		if !aggValid(bm, off, i) {
+		if bm != nil && !aggValid(bm, off, i) {
 			continue
 		}
-		s, v := sums[g], vals[i]
+		st := &states[g]
+		s, v := st.sum, vals[i]
 		lo, carry := bits.Add64(s.LowBits(), v.LowBits(), 0)
 		hi := s.HighBits() + v.HighBits() + int64(carry)
 		// Signed overflow: both addends share a sign the sum lacks.
 		overflow |= (s.HighBits() ^ hi) & (v.HighBits() ^ hi)
-		sums[g] = decimal128.New(hi, lo)
-		seen[g] = true
+		st.sum = decimal128.New(hi, lo)
+		if counts != nil {
+			st.n += counts[i]
+		} else {
+			st.n++
+		}
 	}
 	return overflow < 0
 }

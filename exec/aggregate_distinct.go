@@ -20,6 +20,7 @@ type distinctAgg struct {
 	seen  *hashing.Table // keys: group id, then the arguments
 	pairs []uint32
 	sel   []int32
+	first []bool // per pair new in the batch: already fed
 }
 
 func newDistinctAgg(inner aggregator, mem memory.Allocator, argTypes []arrow.DataType) (*distinctAgg, error) {
@@ -42,14 +43,15 @@ func (a *distinctAgg) update(args []arrow.Array, groups []uint32) error {
 	if err := a.seen.Insert(append([]arrow.Array{gcol}, args...), a.pairs); err != nil {
 		return err
 	}
-	// New pairs get consecutive ids in row order, so a row is the first of
-	// its pair exactly when its id is the next new one.
-	next := before
+	// A row feeds the aggregate when it is the first of a pair new in this
+	// batch (new pairs have ids from before on).
+	fresh := a.seen.Len() - int(before)
+	a.first = aggGrowSlice(a.first[:0], fresh)
 	sel := a.sel[:0]
 	for i, p := range a.pairs {
-		if p == next {
+		if p >= before && !a.first[p-before] {
+			a.first[p-before] = true
 			sel = append(sel, int32(i))
-			next++
 		}
 	}
 	a.sel = sel

@@ -52,18 +52,31 @@ func newPick(kind pickKind, dt arrow.DataType) (aggregator, error) {
 	return nil, fmt.Errorf("cannot compute min, max or first of %s", planner.TypeName(dt))
 }
 
-// intPick is min/max/first over integers, dates and timestamps.
-type intPick[T int8 | int16 | int32 | int64] struct {
-	kind pickKind
-	dt   arrow.DataType
-	vals []T
-	seen []bool
+// picked is the state of min, max or first: the value kept and whether
+// there is one, side by side so that an update touches one cache line.
+type picked[T any] struct {
+	v    T
+	seen bool
 }
 
-func (a *intPick[T]) grow(n int) {
-	a.vals = aggGrowSlice(a.vals, n)
-	a.seen = aggGrowSlice(a.seen, n)
+// pickedValues splits states into values and seen flags for output.
+func pickedValues[T any](states []picked[T]) ([]T, []bool) {
+	vals := make([]T, len(states))
+	seen := make([]bool, len(states))
+	for i, s := range states {
+		vals[i], seen[i] = s.v, s.seen
+	}
+	return vals, seen
 }
+
+// intPick is min/max/first over integers, dates and timestamps.
+type intPick[T int8 | int16 | int32 | int64] struct {
+	kind   pickKind
+	dt     arrow.DataType
+	states []picked[T]
+}
+
+func (a *intPick[T]) grow(n int) { a.states = aggGrowSlice(a.states, n) }
 
 func (a *intPick[T]) update(args []arrow.Array, groups []uint32) error {
 	x := args[0]
@@ -75,20 +88,20 @@ func (a *intPick[T]) update(args []arrow.Array, groups []uint32) error {
 	switch a.kind {
 	case pickMin:
 		for i, g := range groups {
-			if v := vals[i]; aggValid(bm, off, i) && (!a.seen[g] || v < a.vals[g]) {
-				a.vals[g], a.seen[g] = v, true
+			if st := &a.states[g]; aggValid(bm, off, i) && (!st.seen || vals[i] < st.v) {
+				st.v, st.seen = vals[i], true
 			}
 		}
 	case pickMax:
 		for i, g := range groups {
-			if v := vals[i]; aggValid(bm, off, i) && (!a.seen[g] || v > a.vals[g]) {
-				a.vals[g], a.seen[g] = v, true
+			if st := &a.states[g]; aggValid(bm, off, i) && (!st.seen || vals[i] > st.v) {
+				st.v, st.seen = vals[i], true
 			}
 		}
 	case pickFirst:
 		for i, g := range groups {
-			if !a.seen[g] && aggValid(bm, off, i) {
-				a.vals[g], a.seen[g] = vals[i], true
+			if st := &a.states[g]; !st.seen && aggValid(bm, off, i) {
+				st.v, st.seen = vals[i], true
 			}
 		}
 	}
@@ -100,7 +113,8 @@ func (a *intPick[T]) merge(states []arrow.Array, groups []uint32) error {
 }
 
 func (a *intPick[T]) final(mem memory.Allocator, from, to int) (arrow.Array, error) {
-	return aggFixedArray(mem, a.dt, a.vals[from:to], a.seen[from:to]), nil
+	vals, seen := pickedValues(a.states[from:to])
+	return aggFixedArray(mem, a.dt, vals, seen), nil
 }
 
 func (a *intPick[T]) partial(mem memory.Allocator, from, to int) ([]arrow.Array, error) {
@@ -108,24 +122,20 @@ func (a *intPick[T]) partial(mem memory.Allocator, from, to int) ([]arrow.Array,
 	return []arrow.Array{arr}, nil
 }
 
-func (a *intPick[T]) size() int { return aggSizeOf(a.vals) + aggSizeOf(a.seen) }
+func (a *intPick[T]) size() int { return aggSizeOf(a.states) }
 
 // floatPick is min/max/first over doubles. As in Spark, NaN is greater
 // than every other value.
 type floatPick[T float32 | float64] struct {
-	kind pickKind
-	dt   arrow.DataType
-	vals []T
-	seen []bool
+	kind   pickKind
+	dt     arrow.DataType
+	states []picked[T]
 }
 
 // aggFloatLess orders NaN after every number.
 func aggFloatLess[T float32 | float64](a, b T) bool { return a < b || (b != b && a == a) }
 
-func (a *floatPick[T]) grow(n int) {
-	a.vals = aggGrowSlice(a.vals, n)
-	a.seen = aggGrowSlice(a.seen, n)
-}
+func (a *floatPick[T]) grow(n int) { a.states = aggGrowSlice(a.states, n) }
 
 func (a *floatPick[T]) update(args []arrow.Array, groups []uint32) error {
 	x := args[0]
@@ -138,18 +148,18 @@ func (a *floatPick[T]) update(args []arrow.Array, groups []uint32) error {
 		if !aggValid(bm, off, i) {
 			continue
 		}
-		v := vals[i]
+		v, st := vals[i], &a.states[g]
 		var take bool
 		switch a.kind {
 		case pickMin:
-			take = !a.seen[g] || aggFloatLess(v, a.vals[g])
+			take = !st.seen || aggFloatLess(v, st.v)
 		case pickMax:
-			take = !a.seen[g] || aggFloatLess(a.vals[g], v)
+			take = !st.seen || aggFloatLess(st.v, v)
 		default:
-			take = !a.seen[g]
+			take = !st.seen
 		}
 		if take {
-			a.vals[g], a.seen[g] = v, true
+			st.v, st.seen = v, true
 		}
 	}
 	return nil
@@ -160,7 +170,8 @@ func (a *floatPick[T]) merge(states []arrow.Array, groups []uint32) error {
 }
 
 func (a *floatPick[T]) final(mem memory.Allocator, from, to int) (arrow.Array, error) {
-	return aggFixedArray(mem, a.dt, a.vals[from:to], a.seen[from:to]), nil
+	vals, seen := pickedValues(a.states[from:to])
+	return aggFixedArray(mem, a.dt, vals, seen), nil
 }
 
 func (a *floatPick[T]) partial(mem memory.Allocator, from, to int) ([]arrow.Array, error) {
@@ -168,20 +179,16 @@ func (a *floatPick[T]) partial(mem memory.Allocator, from, to int) ([]arrow.Arra
 	return []arrow.Array{arr}, nil
 }
 
-func (a *floatPick[T]) size() int { return aggSizeOf(a.vals) + aggSizeOf(a.seen) }
+func (a *floatPick[T]) size() int { return aggSizeOf(a.states) }
 
 // decimalPick is min/max/first over decimals.
 type decimalPick struct {
-	kind pickKind
-	dt   arrow.DataType
-	vals []decimal128.Num
-	seen []bool
+	kind   pickKind
+	dt     arrow.DataType
+	states []picked[decimal128.Num]
 }
 
-func (a *decimalPick) grow(n int) {
-	a.vals = aggGrowSlice(a.vals, n)
-	a.seen = aggGrowSlice(a.seen, n)
-}
+func (a *decimalPick) grow(n int) { a.states = aggGrowSlice(a.states, n) }
 
 func (a *decimalPick) update(args []arrow.Array, groups []uint32) error {
 	x := args[0]
@@ -194,18 +201,18 @@ func (a *decimalPick) update(args []arrow.Array, groups []uint32) error {
 		if !aggValid(bm, off, i) {
 			continue
 		}
-		v := vals[i]
+		v, st := vals[i], &a.states[g]
 		var take bool
 		switch a.kind {
 		case pickMin:
-			take = !a.seen[g] || v.Less(a.vals[g])
+			take = !st.seen || v.Less(st.v)
 		case pickMax:
-			take = !a.seen[g] || v.Greater(a.vals[g])
+			take = !st.seen || v.Greater(st.v)
 		default:
-			take = !a.seen[g]
+			take = !st.seen
 		}
 		if take {
-			a.vals[g], a.seen[g] = v, true
+			st.v, st.seen = v, true
 		}
 	}
 	return nil
@@ -216,7 +223,8 @@ func (a *decimalPick) merge(states []arrow.Array, groups []uint32) error {
 }
 
 func (a *decimalPick) final(mem memory.Allocator, from, to int) (arrow.Array, error) {
-	return aggFixedArray(mem, a.dt, a.vals[from:to], a.seen[from:to]), nil
+	vals, seen := pickedValues(a.states[from:to])
+	return aggFixedArray(mem, a.dt, vals, seen), nil
 }
 
 func (a *decimalPick) partial(mem memory.Allocator, from, to int) ([]arrow.Array, error) {
@@ -224,7 +232,7 @@ func (a *decimalPick) partial(mem memory.Allocator, from, to int) ([]arrow.Array
 	return []arrow.Array{arr}, nil
 }
 
-func (a *decimalPick) size() int { return aggSizeOf(a.vals) + aggSizeOf(a.seen) }
+func (a *decimalPick) size() int { return aggSizeOf(a.states) }
 
 // boolPick is min/max/first over BOOLEAN (FALSE < TRUE).
 type boolPick struct {

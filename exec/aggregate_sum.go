@@ -10,21 +10,45 @@ import (
 	"github.com/ember-sql/ember/planner"
 )
 
-// The sums keep a value and a seen flag per group: a group whose values
-// were all NULL sums to NULL. A partial sum state is the sum itself, NULL
-// when nothing was seen, so merging partial sums is summing them again.
+// sumCount is the state of a sum or an average: the sum of a group's
+// non-NULL values and how many there were (a sum of none is NULL). Both
+// live in one struct so that updating a group touches one cache line, which
+// matters once there are more groups than fit in cache.
+type sumCount[T int64 | float64 | decimal128.Num] struct {
+	sum T
+	n   int64
+}
+
+// sumsOf copies the sums of states into a slice, with seen[i] telling
+// whether state i has a value.
+func sumsOf[T int64 | float64 | decimal128.Num](states []sumCount[T]) ([]T, []bool) {
+	sums := make([]T, len(states))
+	seen := make([]bool, len(states))
+	for i, s := range states {
+		sums[i], seen[i] = s.sum, s.n > 0
+	}
+	return sums, seen
+}
+
+// countsOf copies the counts of states.
+func countsOf[T int64 | float64 | decimal128.Num](states []sumCount[T]) []int64 {
+	out := make([]int64, len(states))
+	for i, s := range states {
+		out[i] = s.n
+	}
+	return out
+}
+
+// A partial sum state is the sum itself, NULL when nothing was seen, so
+// merging partial sums is summing them again.
 
 // intSum is sum over integers into BIGINT; overflow is an error (ANSI).
 type intSum struct {
-	call *planner.AggregateCall
-	sums []int64
-	seen []bool
+	call   *planner.AggregateCall
+	states []sumCount[int64]
 }
 
-func (a *intSum) grow(n int) {
-	a.sums = aggGrowSlice(a.sums, n)
-	a.seen = aggGrowSlice(a.seen, n)
-}
+func (a *intSum) grow(n int) { a.states = aggGrowSlice(a.states, n) }
 
 func (a *intSum) update(args []arrow.Array, groups []uint32) error {
 	x := args[0]
@@ -33,13 +57,13 @@ func (a *intSum) update(args []arrow.Array, groups []uint32) error {
 	case arrow.NULL:
 		return nil
 	case arrow.INT8:
-		overflow = aggAddInts(a.sums, a.seen, arrow.GetValues[int8](x.Data(), 1), groups, x)
+		overflow = aggAddInts(a.states, arrow.GetValues[int8](x.Data(), 1), groups, x)
 	case arrow.INT16:
-		overflow = aggAddInts(a.sums, a.seen, arrow.GetValues[int16](x.Data(), 1), groups, x)
+		overflow = aggAddInts(a.states, arrow.GetValues[int16](x.Data(), 1), groups, x)
 	case arrow.INT32:
-		overflow = aggAddInts(a.sums, a.seen, arrow.GetValues[int32](x.Data(), 1), groups, x)
+		overflow = aggAddInts(a.states, arrow.GetValues[int32](x.Data(), 1), groups, x)
 	case arrow.INT64:
-		overflow = aggAddInts(a.sums, a.seen, arrow.GetValues[int64](x.Data(), 1), groups, x)
+		overflow = aggAddInts(a.states, arrow.GetValues[int64](x.Data(), 1), groups, x)
 	default:
 		return fmt.Errorf("%s: cannot sum %s", a.call, planner.TypeName(x.DataType()))
 	}
@@ -49,30 +73,22 @@ func (a *intSum) update(args []arrow.Array, groups []uint32) error {
 	return nil
 }
 
-// aggAddInts adds the non-NULL vals into sums by group and reports overflow.
-func aggAddInts[T int8 | int16 | int32 | int64](sums []int64, seen []bool, vals []T, groups []uint32, x arrow.Array) bool {
+// aggAddInts adds the non-NULL vals into states by group and reports
+// overflow.
+func aggAddInts[T int8 | int16 | int32 | int64](states []sumCount[int64], vals []T, groups []uint32, x arrow.Array) bool {
 	var overflow int64
 	vals = vals[:len(groups)]
-	if x.NullN() == 0 {
-		for i, g := range groups {
-			s, v := sums[g], int64(vals[i])
-			r := s + v
-			overflow |= (s ^ r) & (v ^ r)
-			sums[g] = r
-			seen[g] = true
-		}
-		return overflow < 0
-	}
 	bm, off := aggNulls(x)
 	for i, g := range groups {
-		if !aggValid(bm, off, i) {
+		if bm != nil && !aggValid(bm, off, i) {
 			continue
 		}
-		s, v := sums[g], int64(vals[i])
+		st := &states[g]
+		s, v := st.sum, int64(vals[i])
 		r := s + v
 		overflow |= (s ^ r) & (v ^ r)
-		sums[g] = r
-		seen[g] = true
+		st.sum = r
+		st.n++
 	}
 	return overflow < 0
 }
@@ -80,7 +96,8 @@ func aggAddInts[T int8 | int16 | int32 | int64](sums []int64, seen []bool, vals 
 func (a *intSum) merge(states []arrow.Array, groups []uint32) error { return a.update(states, groups) }
 
 func (a *intSum) final(mem memory.Allocator, from, to int) (arrow.Array, error) {
-	return aggFixedArray(mem, planner.TypeBigInt, a.sums[from:to], a.seen[from:to]), nil
+	sums, seen := sumsOf(a.states[from:to])
+	return aggFixedArray(mem, planner.TypeBigInt, sums, seen), nil
 }
 
 func (a *intSum) partial(mem memory.Allocator, from, to int) ([]arrow.Array, error) {
@@ -88,43 +105,17 @@ func (a *intSum) partial(mem memory.Allocator, from, to int) ([]arrow.Array, err
 	return []arrow.Array{arr}, nil
 }
 
-func (a *intSum) size() int { return aggSizeOf(a.sums) + aggSizeOf(a.seen) }
+func (a *intSum) size() int { return aggSizeOf(a.states) }
 
 // floatSum is sum over DOUBLE (IEEE: no overflow error, as in Spark).
 type floatSum struct {
-	sums []float64
-	seen []bool
+	states []sumCount[float64]
 }
 
-func (a *floatSum) grow(n int) {
-	a.sums = aggGrowSlice(a.sums, n)
-	a.seen = aggGrowSlice(a.seen, n)
-}
+func (a *floatSum) grow(n int) { a.states = aggGrowSlice(a.states, n) }
 
 func (a *floatSum) update(args []arrow.Array, groups []uint32) error {
-	x := args[0]
-	switch x.DataType().ID() {
-	case arrow.NULL:
-	case arrow.FLOAT32:
-		aggAddFloats(a.sums, a.seen, arrow.GetValues[float32](x.Data(), 1), groups, x)
-	case arrow.FLOAT64:
-		aggAddFloats(a.sums, a.seen, arrow.GetValues[float64](x.Data(), 1), groups, x)
-	default:
-		return fmt.Errorf("sum: cannot sum %s as DOUBLE", planner.TypeName(x.DataType()))
-	}
-	return nil
-}
-
-// aggAddFloats adds the non-NULL vals into sums by group.
-func aggAddFloats[T float32 | float64](sums []float64, seen []bool, vals []T, groups []uint32, x arrow.Array) {
-	vals = vals[:len(groups)]
-	bm, off := aggNulls(x)
-	for i, g := range groups {
-		if aggValid(bm, off, i) {
-			sums[g] += float64(vals[i])
-			seen[g] = true
-		}
-	}
+	return aggAccumulateAny(a.states, args[0], groups, "sum")
 }
 
 func (a *floatSum) merge(states []arrow.Array, groups []uint32) error {
@@ -132,7 +123,8 @@ func (a *floatSum) merge(states []arrow.Array, groups []uint32) error {
 }
 
 func (a *floatSum) final(mem memory.Allocator, from, to int) (arrow.Array, error) {
-	return aggFixedArray(mem, planner.TypeDouble, a.sums[from:to], a.seen[from:to]), nil
+	sums, seen := sumsOf(a.states[from:to])
+	return aggFixedArray(mem, planner.TypeDouble, sums, seen), nil
 }
 
 func (a *floatSum) partial(mem memory.Allocator, from, to int) ([]arrow.Array, error) {
@@ -140,21 +132,17 @@ func (a *floatSum) partial(mem memory.Allocator, from, to int) ([]arrow.Array, e
 	return []arrow.Array{arr}, nil
 }
 
-func (a *floatSum) size() int { return aggSizeOf(a.sums) + aggSizeOf(a.seen) }
+func (a *floatSum) size() int { return aggSizeOf(a.states) }
 
 // decimalSum is sum over DECIMAL(p,s), exact in 128 bits, into
 // DECIMAL(min(38,p+10),s); a sum beyond that precision is an error.
 type decimalSum struct {
-	call *planner.AggregateCall
-	typ  *arrow.Decimal128Type // the result (and state) type
-	sums []decimal128.Num
-	seen []bool
+	call   *planner.AggregateCall
+	typ    *arrow.Decimal128Type // the result (and state) type
+	states []sumCount[decimal128.Num]
 }
 
-func (a *decimalSum) grow(n int) {
-	a.sums = aggGrowSlice(a.sums, n)
-	a.seen = aggGrowSlice(a.seen, n)
-}
+func (a *decimalSum) grow(n int) { a.states = aggGrowSlice(a.states, n) }
 
 func (a *decimalSum) update(args []arrow.Array, groups []uint32) error {
 	x := args[0]
@@ -164,9 +152,7 @@ func (a *decimalSum) update(args []arrow.Array, groups []uint32) error {
 	if x.DataType().ID() != arrow.DECIMAL128 {
 		return fmt.Errorf("%s: cannot sum %s as a decimal", a.call, planner.TypeName(x.DataType()))
 	}
-	vals := arrow.GetValues[decimal128.Num](x.Data(), 1)
-	bm, off := aggNulls(x)
-	if aggAddDecimals(a.sums, a.seen, vals, groups, bm, off) {
+	if aggAddDecimals(a.states, arrow.GetValues[decimal128.Num](x.Data(), 1), nil, groups, x) {
 		return fmt.Errorf("%s: decimal overflow", a.call)
 	}
 	return nil
@@ -176,11 +162,10 @@ func (a *decimalSum) merge(states []arrow.Array, groups []uint32) error {
 	return a.update(states, groups)
 }
 
-// aggCheckPrecision fails when a sum of groups [from, to) needs more digits
-// than prec.
-func aggCheckPrecision(call *planner.AggregateCall, sums []decimal128.Num, seen []bool, prec int32) error {
-	for i, s := range sums {
-		if seen[i] && !s.FitsInPrecision(prec) {
+// aggCheckPrecision fails when a sum needs more digits than prec.
+func aggCheckPrecision(call *planner.AggregateCall, states []sumCount[decimal128.Num], prec int32) error {
+	for _, s := range states {
+		if s.n > 0 && !s.sum.FitsInPrecision(prec) {
 			return fmt.Errorf("%s: decimal overflow: the sum needs more than %d digits", call, prec)
 		}
 	}
@@ -188,10 +173,11 @@ func aggCheckPrecision(call *planner.AggregateCall, sums []decimal128.Num, seen 
 }
 
 func (a *decimalSum) final(mem memory.Allocator, from, to int) (arrow.Array, error) {
-	if err := aggCheckPrecision(a.call, a.sums[from:to], a.seen[from:to], a.typ.Precision); err != nil {
+	if err := aggCheckPrecision(a.call, a.states[from:to], a.typ.Precision); err != nil {
 		return nil, err
 	}
-	return aggFixedArray(mem, a.typ, a.sums[from:to], a.seen[from:to]), nil
+	sums, seen := sumsOf(a.states[from:to])
+	return aggFixedArray(mem, a.typ, sums, seen), nil
 }
 
 func (a *decimalSum) partial(mem memory.Allocator, from, to int) ([]arrow.Array, error) {
@@ -202,4 +188,4 @@ func (a *decimalSum) partial(mem memory.Allocator, from, to int) ([]arrow.Array,
 	return []arrow.Array{arr}, nil
 }
 
-func (a *decimalSum) size() int { return aggSizeOf(a.sums) + aggSizeOf(a.seen) }
+func (a *decimalSum) size() int { return aggSizeOf(a.states) }

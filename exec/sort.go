@@ -12,7 +12,7 @@ import (
 	"github.com/ember-sql/ember/planner"
 )
 
-// sortOp sorts all of its input in memory. On the first Next it reads the
+// sortOp sorts all of its input. On the first Next it reads the
 // whole input, keeping each batch and the batch's evaluated key columns;
 // it then encodes every row's keys once into a normalized key (see
 // sort_keys.go), sorts the row indexes by those keys (sort_radix.go), and
@@ -89,7 +89,7 @@ func (s *sortOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		s.loaded = true
 	}
 	if s.runs != nil {
-		b, err := s.nextMerged()
+		b, err := s.nextMerged(s.Schema())
 		if err == io.EOF {
 			s.release()
 		}

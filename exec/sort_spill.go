@@ -20,7 +20,13 @@ import (
 // compare. At the end of the input the rest is written as a last run and
 // the runs are merged k ways: a heap of run cursors ordered by their
 // current key, ties broken by run (earlier runs hold earlier rows), which
-// keeps the sort stable.
+// keeps the sort stable. Each run being merged holds one batch in memory
+// and an open file, so whenever maxMergeWidth runs exist they are first
+// merged into one (keys included), and the final merge reads at most that
+// many.
+
+// maxMergeWidth is the most runs merged at once.
+const maxMergeWidth = 64
 
 // sortKeyField names the key column of run files.
 const sortKeyField = "__sort_key"
@@ -57,6 +63,46 @@ func (s *sortOp) spill() error {
 	}
 	s.runs = append(s.runs, &sortRun{path: path, slot: -1, index: len(s.runs)})
 	s.releaseHeld()
+	if len(s.runs) >= maxMergeWidth {
+		return s.mergeRuns()
+	}
+	return nil
+}
+
+// mergeRuns merges all the runs into one.
+func (s *sortOp) mergeRuns() error {
+	if err := s.startMerge(); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(s.tc.TempDir, "ember-sort-*.arrow")
+	if err != nil {
+		return fmt.Errorf("sort: spilling: %w", err)
+	}
+	path := f.Name()
+	schema := s.runSchema()
+	w := ipc.NewWriter(f, ipc.WithSchema(schema), ipc.WithAllocator(s.tc.Mem), ipc.WithLZ4())
+	for err == nil {
+		var b arrow.RecordBatch
+		if b, err = s.nextMerged(schema); err == nil {
+			err = w.Write(b)
+			b.Release()
+		}
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	s.closeRuns()
+	if err != nil {
+		os.Remove(path)
+		return fmt.Errorf("sort: spilling: %w", err)
+	}
+	s.runs = []*sortRun{{path: path, slot: -1}}
 	return nil
 }
 
@@ -104,6 +150,7 @@ func (s *sortOp) writeRun(f *os.File, perm []uint32, nk *normKeys) error {
 
 // startMerge opens every run at its first batch.
 func (s *sortOp) startMerge() error {
+	s.heap = s.heap[:0]
 	for _, r := range s.runs {
 		f, err := os.Open(r.path)
 		if err != nil {
@@ -177,8 +224,9 @@ func (s *sortOp) siftDown(i int) {
 	}
 }
 
-// nextMerged builds the next output batch from the runs.
-func (s *sortOp) nextMerged() (arrow.RecordBatch, error) {
+// nextMerged builds the next batch of schema (the output's, or the runs'
+// with their keys) from the runs.
+func (s *sortOp) nextMerged(schema *arrow.Schema) (arrow.RecordBatch, error) {
 	if len(s.heap) == 0 {
 		return nil, io.EOF
 	}
@@ -217,7 +265,7 @@ func (s *sortOp) nextMerged() (arrow.RecordBatch, error) {
 	for _, r := range s.heap {
 		r.slot = -1
 	}
-	return gatherBatch(s.tc.Mem, s.Schema(), srcs, refs)
+	return gatherBatch(s.tc.Mem, schema, srcs, refs)
 }
 
 // closeRuns closes and deletes every run file.

@@ -145,8 +145,8 @@ type aggRef struct {
 	call *planner.AggregateCall
 }
 
-func (r *aggRef) Type() arrow.DataType                    { return r.call.Type() }
-func (r *aggRef) Nullable() bool                          { return r.call.Nullable() }
-func (r *aggRef) Children() []planner.Expr                { return nil }
+func (r *aggRef) Type() arrow.DataType                     { return r.call.Type() }
+func (r *aggRef) Nullable() bool                           { return r.call.Nullable() }
+func (r *aggRef) Children() []planner.Expr                 { return nil }
 func (r *aggRef) WithChildren([]planner.Expr) planner.Expr { return r }
-func (r *aggRef) String() string                          { return fmt.Sprintf("agg%d(%s)", r.idx, r.call) }
+func (r *aggRef) String() string                           { return fmt.Sprintf("agg%d(%s)", r.idx, r.call) }

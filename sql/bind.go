@@ -85,9 +85,13 @@ func (b *binder) parse() (*pg.Node, error) {
 func (b *binder) bindStatement() (Statement, error) {
 	b.text.rewriteBackticks()
 	kind := b.text.rewriteDescribe()
+	orReplace := kind == notDescribe && b.text.rewriteCreateOrReplaceTable()
 	stmt, err := b.parse()
 	if err != nil {
 		return nil, err
+	}
+	if orReplace {
+		return b.bindCreateOrReplaceTable(stmt)
 	}
 	switch kind {
 	case describeName:
@@ -129,6 +133,30 @@ func (b *binder) bindStatement() (Statement, error) {
 		return nil, b.errAt(-1, "statement not supported: SHOW %s", strings.ToUpper(n.VariableShowStmt.Name))
 	}
 	return nil, b.errAt(-1, "statement not supported: %s", statementKind(stmt))
+}
+
+// bindCreateOrReplaceTable binds CREATE OR REPLACE TABLE, parsed without
+// its OR REPLACE.
+func (b *binder) bindCreateOrReplaceTable(stmt *pg.Node) (Statement, error) {
+	var st Statement
+	var err error
+	switch n := stmt.Node.(type) {
+	case *pg.Node_CreateStmt:
+		st, err = b.bindCreateTable(n.CreateStmt)
+	case *pg.Node_CreateTableAsStmt:
+		st, err = b.bindCreateTableAs(n.CreateTableAsStmt)
+	default:
+		return nil, b.errAt(-1, "statement not supported: %s", statementKind(stmt))
+	}
+	if err != nil {
+		return nil, err
+	}
+	ct := st.(*CreateTable)
+	if ct.IfNotExists {
+		return nil, b.errAt(-1, "OR REPLACE and IF NOT EXISTS cannot be used together")
+	}
+	ct.OrReplace = true
+	return ct, nil
 }
 
 var statementKinds = map[string]string{

@@ -15,8 +15,8 @@ import (
 // fakeTable is a table with a schema and no data: binding never reads.
 type fakeTable struct{ schema *arrow.Schema }
 
-func (t *fakeTable) Schema() *arrow.Schema                { return t.schema }
-func (t *fakeTable) Statistics() catalog.Statistics       { return catalog.Statistics{Rows: -1, Bytes: -1} }
+func (t *fakeTable) Schema() *arrow.Schema          { return t.schema }
+func (t *fakeTable) Statistics() catalog.Statistics { return catalog.Statistics{Rows: -1, Bytes: -1} }
 func (t *fakeTable) Splits(context.Context, catalog.ScanRequest) ([]catalog.Split, error) {
 	return nil, errors.New("fake table has no data")
 }

@@ -112,6 +112,7 @@ func TestBindErrors(t *testing.T) {
 		{"create table n (a int primary key)", "line 1:23: column constraint PRIMARY is not supported"},
 		{"create table n (a interval)", "line 1:19: columns of type INTERVAL are not supported"},
 		{"create view v (x) as select a, b from t", "line 1:13: view v names 1 columns but its query returns 2"},
+		{"create or replace table if not exists n (a int)", "line 1:1: OR REPLACE and IF NOT EXISTS cannot be used together"},
 		{"drop function f", "line 1:1: statement not supported: DROP FUNCTION"},
 		{"explain insert into s values (1, 'a')", "line 1:1: EXPLAIN supports queries only"},
 		{"describe nope", `line 1:10: table or view "nope" not found; tables: ` + tables},

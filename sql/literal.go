@@ -28,7 +28,16 @@ func numberLiteral(text string) (*planner.Literal, error) {
 		return &planner.Literal{Value: f, DataType: planner.TypeDouble}, nil
 	}
 	if !strings.Contains(text, ".") {
-		v, ok := new(big.Int).SetString(text, 10)
+		// PostgreSQL's parser leaves integers beyond 32 bits as text, with
+		// any 0x/0o/0b prefix and _ separators (which base 0 reads); a
+		// leading zero alone is still decimal.
+		base := 10
+		if t := strings.TrimLeft(text, "+-"); len(t) > 1 && t[0] == '0' && strings.ContainsAny(t[1:2], "xXoObB") {
+			base = 0
+		} else {
+			text = strings.ReplaceAll(text, "_", "")
+		}
+		v, ok := new(big.Int).SetString(text, base)
 		if !ok {
 			return nil, fmt.Errorf("invalid number %s", text)
 		}
@@ -44,7 +53,7 @@ func numberLiteral(text string) (*planner.Literal, error) {
 		}
 		return &planner.Literal{Value: decimal128.FromBigInt(v), DataType: planner.Decimal(int32(p), 0)}, nil
 	}
-	unscaled, scale, ok := parseDecimalText(text)
+	unscaled, scale, ok := parseDecimalText(strings.ReplaceAll(text, "_", ""))
 	if !ok {
 		return nil, fmt.Errorf("invalid number %s", text)
 	}
@@ -240,7 +249,7 @@ func parseInterval(s string, mask int32) (arrow.MonthDayNanoInterval, error) {
 			continue
 		}
 		n, err := strconv.ParseInt(num, 10, 32)
-		if err != nil {
+		if err != nil || n > 1e6 || n < -1e6 {
 			return out, fmt.Errorf("invalid interval %q", s)
 		}
 		switch unit {

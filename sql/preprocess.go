@@ -116,6 +116,30 @@ func (t *sqlText) rewriteDescribe() describeKind {
 	return describeName
 }
 
+// rewriteCreateOrReplaceTable recognizes Spark's CREATE OR REPLACE TABLE,
+// which PostgreSQL lacks, and blanks OR REPLACE out (keeping every offset).
+func (t *sqlText) rewriteCreateOrReplaceTable() bool {
+	s := t.parsed
+	var ends [4]int
+	want := [4]string{"create", "or", "replace", "table"}
+	i := 0
+	for k, w := range want {
+		i = skipTrivia(s, i)
+		word, j := readWord(s, i)
+		if !strings.EqualFold(word, w) {
+			return false
+		}
+		if k == 1 {
+			ends[0] = i // where OR starts
+		}
+		ends[k] = j
+		i = j
+	}
+	orStart, replaceEnd := ends[0], ends[2]
+	t.parsed = s[:orStart] + strings.Repeat(" ", replaceEnd-orStart) + s[replaceEnd:]
+	return true
+}
+
 // skipTrivia returns the offset of the first byte at or after i that is not
 // blank or inside a comment.
 func skipTrivia(s string, i int) int {

@@ -38,9 +38,9 @@ func (r *relation) visibleCount() int {
 }
 
 // aliased applies a FROM alias: a new qualifier for every column and, when
-// given, new names for the first columns. Hidden columns (from USING joins)
-// keep their place but take the new qualifier too, as the old ones are out
-// of reach behind the alias.
+// given, new names for the first ones. With no alias the columns take
+// defaultQual. The hidden sides of a USING join inside are out of reach
+// behind an alias, so they are projected away.
 func (b *binder) aliased(r *relation, alias *pg.Alias, defaultQual string, loc int32) (*relation, error) {
 	qual := defaultQual
 	var names []string
@@ -53,51 +53,29 @@ func (b *binder) aliased(r *relation, alias *pg.Alias, defaultQual string, loc i
 	if len(names) > r.visibleCount() {
 		return nil, b.errAt(loc, "%d column aliases given for %s, which has %d columns", len(names), qual, r.visibleCount())
 	}
-	out := &relation{node: r.node, cols: make([]column, 0, len(r.cols))}
-	k := 0
-	for _, c := range r.cols {
-		if c.hidden {
-			if alias != nil {
-				// A hidden USING-join side is unreachable once the join is aliased.
-				continue
-			}
-			out.cols = append(out.cols, c)
-			continue
-		}
-		c.qual = strings.ToLower(qual)
-		if k < len(names) {
-			c.name = names[k]
-		}
-		k++
-		out.cols = append(out.cols, c)
-	}
-	if len(out.cols) != len(r.cols) {
-		out.node = projectCols(r, out.cols)
-		out = newRelationWith(out.node, out.cols)
-	}
-	return out, nil
-}
-
-// projectCols keeps the visible columns of r (in order), for an alias that
-// drops the hidden ones.
-func projectCols(r *relation, keep []column) planner.Node {
-	exprs := make([]planner.Expr, 0, len(keep))
-	names := make([]string, 0, len(keep))
+	var cols []column
+	var exprs []planner.Expr
 	for i, c := range r.cols {
-		if c.hidden {
+		if c.hidden && alias != nil {
 			continue
 		}
-		exprs = append(exprs, &planner.Column{Index: i, Name: c.name, DataType: c.typ, Null: c.null})
-		names = append(names, c.name)
+		exprs = append(exprs, colRef(i, c))
+		if !c.hidden {
+			c.qual = strings.ToLower(qual)
+			if k := len(cols); k < len(names) {
+				c.name = names[k]
+			}
+		}
+		cols = append(cols, c)
 	}
-	for i := range names {
-		names[i] = keep[i].name
+	if len(cols) == len(r.cols) {
+		return &relation{node: r.node, cols: cols}, nil
 	}
-	return planner.NewProject(r.node, exprs, names)
-}
-
-func newRelationWith(node planner.Node, cols []column) *relation {
-	return &relation{node: node, cols: cols}
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.name
+	}
+	return &relation{node: planner.NewProject(r.node, exprs, out), cols: cols}, nil
 }
 
 // colRef is a reference to column i of a relation or scope.

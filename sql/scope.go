@@ -29,8 +29,8 @@ type scope struct {
 	ungrouped *scope
 }
 
-// errNotFound and errAmbiguous describe failed lookups; the binder turns
-// them into positioned errors.
+// lookupError describes a failed name lookup (not found, ambiguous, not
+// grouped); the binder turns it into a positioned Error.
 type lookupError struct {
 	msg string
 }

@@ -70,6 +70,22 @@ func TestBindStatements(t *testing.T) {
 			t.Errorf("got %+v %s", c, schemaText(c.Schema))
 		}
 	})
+	t.Run("create or replace table", func(t *testing.T) {
+		stmt, err := bindOne(t, "CREATE OR REPLACE TABLE n3 AS SELECT k FROM s")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := stmt.(*CreateTable); c.Name != "n3" || !c.OrReplace || c.Plan == nil || schemaText(c.Schema) != "k INT" {
+			t.Errorf("got %+v", c)
+		}
+		stmt, err = bindOne(t, "create or replace table n4 (x string)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := stmt.(*CreateTable); c.Name != "n4" || !c.OrReplace || c.Plan != nil || schemaText(c.Schema) != "x VARCHAR" {
+			t.Errorf("got %+v", c)
+		}
+	})
 	t.Run("insert fills missing columns with NULL and casts", func(t *testing.T) {
 		for _, tt := range []struct{ sql, table, plan string }{
 			{"insert into s (v, k) values ('x', 1), ('y', 2.0)", "s", `
@@ -118,7 +134,10 @@ func TestBindStatements(t *testing.T) {
 				d, ok := s.(*Describe)
 				return ok && d.Name == "va" && schemaText(d.Schema) == "a INT, name VARCHAR"
 			}},
-			{"DESC s", func(s Statement) bool { d, ok := s.(*Describe); return ok && d.Name == "s" && schemaText(d.Schema) == "k INT, v VARCHAR" }},
+			{"DESC s", func(s Statement) bool {
+				d, ok := s.(*Describe)
+				return ok && d.Name == "s" && schemaText(d.Schema) == "k INT, v VARCHAR"
+			}},
 			{"describe select a, sum(b) from t group by a", func(s Statement) bool {
 				d, ok := s.(*Describe)
 				return ok && d.Name == "" && schemaText(d.Schema) == "a INT, sum(b) BIGINT"

@@ -78,11 +78,11 @@ type winRef struct {
 	call *planner.WindowCall
 }
 
-func (r *winRef) Type() arrow.DataType                    { return r.call.Type() }
-func (r *winRef) Nullable() bool                          { return r.call.Nullable() }
-func (r *winRef) Children() []planner.Expr                { return nil }
+func (r *winRef) Type() arrow.DataType                     { return r.call.Type() }
+func (r *winRef) Nullable() bool                           { return r.call.Nullable() }
+func (r *winRef) Children() []planner.Expr                 { return nil }
 func (r *winRef) WithChildren([]planner.Expr) planner.Expr { return r }
-func (r *winRef) String() string                          { return fmt.Sprintf("win%d(%s)", r.idx, r.call) }
+func (r *winRef) String() string                           { return fmt.Sprintf("win%d(%s)", r.idx, r.call) }
 
 // windowDefs reads the WINDOW clause of a SELECT (WINDOW w AS (...)).
 func (b *binder) windowDefs(clause []*pg.Node) (map[string]*pg.WindowDef, error) {

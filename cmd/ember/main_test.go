@@ -330,3 +330,43 @@ func TestNoPanicOnOddInput(t *testing.T) {
 		}
 	}
 }
+
+// TestTimingGoesToStderr: --timing reports each statement's time on
+// stderr, leaving the results on stdout untouched.
+func TestTimingGoesToStderr(t *testing.T) {
+	r := runEmber(t, "", "sql", "--timing", "--format", "csv", "-e", "SELECT 1 AS a; SELECT 2 AS b")
+	if r.code != 0 || r.stdout != "a\n1\nb\n2\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if !regexp.MustCompile(`^Time: [0-9.]+ m?s\nTime: [0-9.]+ m?s\n$`).MatchString(r.stderr) {
+		t.Errorf("stderr %q", r.stderr)
+	}
+}
+
+// TestSigintCancelsScript: SIGINT stops a script with "error: query
+// cancelled" and status 130, even while it waits on standard input.
+func TestSigintCancelsScript(t *testing.T) {
+	cmd := exec.Command(emberBin, "sql")
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	pr, pw, err := os.Pipe() // standard input that never ends
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pw.Close()
+	cmd.Stdin = pr
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill() // if it does not stop
+	pr.Close()
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	if err := waitExit(cmd, 30*time.Second); err == nil || cmd.ProcessState.ExitCode() != exitInterrupted {
+		t.Fatalf("exit %v (%v), stderr %q", cmd.ProcessState, err, errOut.String())
+	}
+	if errOut.String() != "error: query cancelled\n" {
+		t.Errorf("stderr %q", errOut.String())
+	}
+}

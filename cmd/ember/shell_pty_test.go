@@ -121,12 +121,12 @@ func TestShellInTerminal(t *testing.T) {
 	}
 }
 
-// TestShellCtrlCCancelsQuery: Ctrl-C while a long query runs cancels it
-// and the shell goes on.
+// TestShellCtrlCCancelsQuery: Ctrl-C while a long query runs (a cross
+// join of 3.6 billion rows) cancels it and the shell goes on.
 func TestShellCtrlCCancelsQuery(t *testing.T) {
 	term, cmd := startTerminal(t, t.TempDir(), "sql", "--data", filepath.Join(tpchDir, "sf0.01"))
 	term.expect("ember> ")
-	term.send("SELECT count(*) FROM lineitem a, lineitem b, lineitem c;\r")
+	term.send("SELECT count(*) FROM lineitem a, lineitem b;\r")
 	time.Sleep(500 * time.Millisecond)
 	term.send("\x03")
 	term.expect("error: query cancelled")

@@ -50,7 +50,7 @@ shell starts. A script stops at the first failing statement.`,
 	f.VarP(inputFlag{list: &opts.inputs}, "execute", "e", "run the SQL statements `SQL` (repeatable)")
 	f.VarP(inputFlag{list: &opts.inputs, file: true}, "file", "f", "run the SQL script `FILE` (repeatable)")
 	f.StringVar(&opts.data, "data", "", "register every table found in `DIR`")
-	f.StringArrayVar(&opts.tables, "table", nil, "register the file, directory or glob PATH as table NAME (`NAME=PATH`, repeatable)")
+	f.StringArrayVar(&opts.tables, "table", nil, "register the file, directory or glob PATH as table NAME (`NAME=PATH`; repeatable)")
 	f.StringVar(&opts.format, "format", output.FormatTable, "output format: "+strings.Join(output.Formats(), ", "))
 	f.BoolVar(&opts.timing, "timing", false, "print each statement's elapsed time (on stderr for scripts)")
 	return cmd

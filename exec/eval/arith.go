@@ -116,8 +116,7 @@ func (n *intArith[T]) eval(mem memory.Allocator, c *chunk) (arrow.Array, error) 
 	defer release(la, ra)
 	valid := andValidity(mem, c.n, la, ra)
 	buf, out := newValues[T](mem, c.n)
-	if bad, kind := intArithLoop(n.op, lv, ls, rv, rs, out, bytesOf(valid)); kind != errNone {
-		_ = bad
+	if kind := intArithLoop(n.op, lv, ls, rv, rs, out, bytesOf(valid)); kind != errNone {
 		buf.Release()
 		if valid != nil {
 			valid.Release()
@@ -128,9 +127,9 @@ func (n *intArith[T]) eval(mem memory.Allocator, c *chunk) (arrow.Array, error) 
 }
 
 // intArithLoop computes out[i] = a[i*sa] op b[i*sb]. It stops at the first
-// valid row that overflows or divides by zero and reports it; failures on
+// valid row that overflows or divides by zero and reports why; failures on
 // NULL rows (whose values are arbitrary) are ignored.
-func intArithLoop[T intT](op planner.BinaryOp, a []T, sa int, b []T, sb int, out []T, valid []byte) (int, errKind) {
+func intArithLoop[T intT](op planner.BinaryOp, a []T, sa int, b []T, sb int, out []T, valid []byte) errKind {
 	wide := unsafe.Sizeof(T(0)) == 8
 	for i := range out {
 		x, y := a[i*sa], b[i*sb]
@@ -185,13 +184,13 @@ func intArithLoop[T intT](op planner.BinaryOp, a []T, sa int, b []T, sb int, out
 		}
 		if kind != errNone {
 			if isValid(valid, 0, i) {
-				return i, kind
+				return kind
 			}
 			r = 0
 		}
 		out[i] = r
 	}
-	return -1, errNone
+	return errNone
 }
 
 // mulInt64 multiplies with an overflow check; operands that fit in 32 bits
@@ -222,7 +221,9 @@ type floatArith struct {
 	text string
 }
 
-func (n *floatArith) fallible() bool { return n.op == planner.OpDiv || n.op == planner.OpMod }
+func (n *floatArith) fallible() bool {
+	return n.op == planner.OpDiv || n.op == planner.OpMod || n.l.fallible() || n.r.fallible()
+}
 
 func (n *floatArith) eval(mem memory.Allocator, c *chunk) (arrow.Array, error) {
 	la, a, sa, ra, b, sb, err := loadPair(mem, c, &n.l, &n.r)

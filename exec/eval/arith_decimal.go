@@ -59,6 +59,13 @@ func (c *compiler) compileDecimalArith(e *planner.Binary, l, r compiled) (compil
 		n.up = pow10or0(n.s - inter)
 	}
 	n.fast = n.ml != 0 && n.mr != 0 && n.down != 0 && n.up != 0
+	// Spark's unadjusted result types hold every exact sum and product.
+	switch e.Op {
+	case planner.OpAdd, planner.OpSub:
+		n.exact = n.s >= n.cs && n.p-n.s >= max(ld.Precision-ld.Scale, rd.Precision-rd.Scale)+1
+	case planner.OpMul:
+		n.exact = n.s == n.s1+n.s2 && n.p >= ld.Precision+rd.Precision
+	}
 	if e.Op == planner.OpDiv {
 		n.fast = n.divK >= 0 && n.divK <= 18
 	}
@@ -81,9 +88,10 @@ type decArith struct {
 	up     int64 // multiplier from the exact scale to s, 1 if none
 	divK   int32 // division: the dividend is scaled by 10^divK
 	fast   bool  // whether the int64 path applies at all
+	exact  bool  // whether no result can overflow (then evaluation cannot fail)
 }
 
-func (n *decArith) fallible() bool { return true }
+func (n *decArith) fallible() bool { return !n.exact || n.l.fallible() || n.r.fallible() }
 
 func (n *decArith) eval(mem memory.Allocator, c *chunk) (arrow.Array, error) {
 	la, a, sa, ra, b, sb, err := loadPair(mem, c, &n.l, &n.r)
@@ -93,18 +101,16 @@ func (n *decArith) eval(mem memory.Allocator, c *chunk) (arrow.Array, error) {
 	defer release(la, ra)
 	valid := andValidity(mem, c.n, la, ra)
 	buf, out := newValues[decimal128.Num](mem, c.n)
-	var bad int
 	var kind errKind
 	switch n.op {
 	case planner.OpMul:
-		bad, kind = n.mulLoop(a, sa, b, sb, out, bytesOf(valid))
+		kind = n.mulLoop(a, sa, b, sb, out, bytesOf(valid))
 	case planner.OpAdd, planner.OpSub:
-		bad, kind = n.addLoop(a, sa, b, sb, out, bytesOf(valid))
+		kind = n.addLoop(a, sa, b, sb, out, bytesOf(valid))
 	default:
-		bad, kind = n.divModLoop(a, sa, b, sb, out, bytesOf(valid))
+		kind = n.divModLoop(a, sa, b, sb, out, bytesOf(valid))
 	}
 	if kind != errNone {
-		_ = bad
 		buf.Release()
 		releaseBufs(valid)
 		return nil, arithError(kind, "decimal", n.text)
@@ -114,12 +120,21 @@ func (n *decArith) eval(mem memory.Allocator, c *chunk) (arrow.Array, error) {
 
 // mulLoop is the hot loop of TPC-H Q1: both values in int64, their product
 // checked, rescaled only when the result scale differs.
-func (n *decArith) mulLoop(a []decimal128.Num, sa int, b []decimal128.Num, sb int, out []decimal128.Num, valid []byte) (int, errKind) {
+func (n *decArith) mulLoop(a []decimal128.Num, sa int, b []decimal128.Num, sb int, out []decimal128.Num, valid []byte) errKind {
 	var slow *decSlow
-	down, up, p := n.down, n.up, n.p
-	for i := range out {
+	down, up, p, fast := n.down, n.up, n.p, n.fast
+	// With no rescaling and a result of 19 digits or more, products of
+	// 32-bit values need no check at all: mulRun takes them in a tight
+	// loop.
+	simple := fast && down == 1 && up == 1 && p >= 19
+	for i := 0; i < len(out); i++ {
+		if simple {
+			if i = mulRun(a, sa, b, sb, out, i); i == len(out) {
+				break
+			}
+		}
 		x, y := a[i*sa], b[i*sb]
-		if n.fast {
+		if fast {
 			xi, yi := int64(x.LowBits()), int64(y.LowBits())
 			if x.HighBits() == xi>>63 && y.HighBits() == yi>>63 {
 				r, ok := mulInt64(xi, yi)
@@ -140,22 +155,66 @@ func (n *decArith) mulLoop(a []decimal128.Num, sa int, b []decimal128.Num, sb in
 		v, kind := slow.compute(x, y)
 		if kind != errNone {
 			if isValid(valid, 0, i) {
-				return i, kind
+				return kind
 			}
 			v = decimal128.Num{}
 		}
 		out[i] = v
 	}
-	return -1, errNone
+	return errNone
 }
 
-func (n *decArith) addLoop(a []decimal128.Num, sa int, b []decimal128.Num, sb int, out []decimal128.Num, valid []byte) (int, errKind) {
-	var slow *decSlow
-	down, up, p, ml, mr := n.down, n.up, n.p, n.ml, n.mr
-	sub := n.op == planner.OpSub
-	for i := range out {
+// mulRun multiplies rows from i on while both values fit in 32 bits, and
+// returns the first row it leaves to the general loop.
+func mulRun(a []decimal128.Num, sa int, b []decimal128.Num, sb int, out []decimal128.Num, i int) int {
+	for ; i < len(out); i++ {
 		x, y := a[i*sa], b[i*sb]
-		if n.fast {
+		xi, yi := int64(x.LowBits()), int64(y.LowBits())
+		if x.HighBits() != xi>>63 || y.HighBits() != yi>>63 || uint64(xi+1<<31) >= 1<<32 || uint64(yi+1<<31) >= 1<<32 {
+			return i
+		}
+		out[i] = numOf(xi * yi)
+	}
+	return i
+}
+
+// addRun adds (or subtracts: my = -mr) rows from i on while both values
+// fit in 32 bits and the scale multipliers are at most 10^9 (so nothing can
+// overflow int64), checking only the result precision; it returns the
+// first row it leaves to the general loop.
+func addRun(a []decimal128.Num, sa int, b []decimal128.Num, sb int, out []decimal128.Num, i int, ml, my int64, p int32) int {
+	for ; i < len(out); i++ {
+		x, y := a[i*sa], b[i*sb]
+		xi, yi := int64(x.LowBits()), int64(y.LowBits())
+		if x.HighBits() != xi>>63 || y.HighBits() != yi>>63 || uint64(xi+1<<31) >= 1<<32 || uint64(yi+1<<31) >= 1<<32 {
+			return i
+		}
+		r := xi*ml + yi*my
+		if !inPrecision(r, p) {
+			return i
+		}
+		out[i] = numOf(r)
+	}
+	return i
+}
+
+func (n *decArith) addLoop(a []decimal128.Num, sa int, b []decimal128.Num, sb int, out []decimal128.Num, valid []byte) errKind {
+	var slow *decSlow
+	down, up, p, ml, mr, fast := n.down, n.up, n.p, n.ml, n.mr, n.fast
+	sub := n.op == planner.OpSub
+	simple := fast && down == 1 && up == 1 && ml <= 1e9 && mr <= 1e9
+	my := mr
+	if sub {
+		my = -mr
+	}
+	for i := 0; i < len(out); i++ {
+		if simple {
+			if i = addRun(a, sa, b, sb, out, i, ml, my, p); i == len(out) {
+				break
+			}
+		}
+		x, y := a[i*sa], b[i*sb]
+		if fast {
 			xi, yi := int64(x.LowBits()), int64(y.LowBits())
 			if x.HighBits() == xi>>63 && y.HighBits() == yi>>63 {
 				ok1, ok2 := true, true
@@ -189,16 +248,16 @@ func (n *decArith) addLoop(a []decimal128.Num, sa int, b []decimal128.Num, sb in
 		v, kind := slow.compute(x, y)
 		if kind != errNone {
 			if isValid(valid, 0, i) {
-				return i, kind
+				return kind
 			}
 			v = decimal128.Num{}
 		}
 		out[i] = v
 	}
-	return -1, errNone
+	return errNone
 }
 
-func (n *decArith) divModLoop(a []decimal128.Num, sa int, b []decimal128.Num, sb int, out []decimal128.Num, valid []byte) (int, errKind) {
+func (n *decArith) divModLoop(a []decimal128.Num, sa int, b []decimal128.Num, sb int, out []decimal128.Num, valid []byte) errKind {
 	var slow *decSlow
 	for i := range out {
 		x, y := a[i*sa], b[i*sb]
@@ -212,13 +271,13 @@ func (n *decArith) divModLoop(a []decimal128.Num, sa int, b []decimal128.Num, sb
 		v, kind := slow.compute(x, y)
 		if kind != errNone {
 			if isValid(valid, 0, i) {
-				return i, kind
+				return kind
 			}
 			v = decimal128.Num{}
 		}
 		out[i] = v
 	}
-	return -1, errNone
+	return errNone
 }
 
 // divModFast computes x / y or x % y in 64-bit words when it can; false

@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ember-sql/ember/planner"
@@ -68,9 +67,8 @@ type caseNode struct {
 	dt    arrow.DataType
 }
 
-// fallible is false: CASE guards its branches, and a branch that fails on
-// the rows reaching it fails wherever the CASE is evaluated... except that
-// an enclosing CASE may keep those rows away, so report the truth.
+// fallible reports whether any branch can fail: an enclosing lazy operator
+// must then keep the rows it does not select away from this CASE too.
 func (n *caseNode) fallible() bool {
 	for _, w := range n.whens {
 		if w.cond.fallible || w.result.fallible {
@@ -253,6 +251,5 @@ func (n *nullifNode) eval(mem memory.Allocator, c *chunk) (arrow.Array, error) {
 	for i := range vb {
 		vb[i] = av[i] &^ (eb[i] & bv[i])
 	}
-	_ = bitutil.BytesForBits
 	return withValidity(mem, a, valid), nil
 }

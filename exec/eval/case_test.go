@@ -35,7 +35,7 @@ func TestCase(t *testing.T) {
 		{name: "NULL condition falls through", expr: caseE(tI32, lit(2, tI32), col(1, tBool), lit(1, tI32)),
 			in: []input{in(tI32, 0, 0, 0), in(tBool, true, nil, false)}, want: rows("1", "2", "2")},
 		{name: "Q14 shape", expr: caseE(tDec152, lit("0.00", tDec152), &planner.Like{X: col(1, tStr), Pattern: lit("PROMO%", tStr)}, col(2, tDec152)),
-			in: []input{in(tI32, 0, 0, 0), in(tStr, "PROMO BRUSHED", "STANDARD", nil), in(tDec152, "10.50", "20.25", "1.00")},
+			in:   []input{in(tI32, 0, 0, 0), in(tStr, "PROMO BRUSHED", "STANDARD", nil), in(tDec152, "10.50", "20.25", "1.00")},
 			want: rows("10.50", "0.00", "0.00")},
 		{name: "all rows take one branch", expr: caseE(tI32, lit(0, tI32), cmpE(ge, x, lit(0, tI32)), x),
 			in: []input{in(tI32, 1, 2, 3)}, want: rows("1", "2", "3")},
@@ -65,5 +65,16 @@ func TestCoalesceNullif(t *testing.T) {
 			want: rows("NULL", "a", "NULL", "b")},
 		{name: "nullif of an expression", expr: fn("nullif", tI32, arith(add, col(0, tI32), lit(1, tI32)), col(1, tI32)),
 			in: []input{in(tI32, 1, 2), in(tI32, 2, 2)}, want: rows("NULL", "3")},
+	})
+}
+
+func TestLazyNesting(t *testing.T) {
+	// A division nested under an infallible operator is still guarded.
+	x := col(0, tI32)
+	runCases(t, []evalCase{
+		{expr: caseE(tF64, lit(0.0, tF64), cmpE(ne, x, lit(0, tI32)), arith(add, arith(div, lit(1, tI32), x), lit(1.0, tF64))),
+			in: []input{in(tI32, 0, 4, 4, 2)}, want: rows("0", "1.25", "1.25", "1.5")},
+		{expr: caseE(tBool, lit(false, tBool), cmpE(ne, x, lit(0, tI32)), &planner.Not{X: cmpE(gt, arith(div, lit(1, tI32), x), lit(0.1, tF64))}),
+			in: []input{in(tI32, 0, 4, 4, 20)}, want: rows("false", "false", "false", "true")},
 	})
 }

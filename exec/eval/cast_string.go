@@ -149,8 +149,8 @@ func trimSpace(b []byte) []byte {
 	return b[i:j]
 }
 
-// parseInt reads [+-]digits[.digits]; a fractional part is truncated, as
-// Spark does.
+// parseInt reads [+-]digits. A fractional part is an error, as in
+// Spark's ANSI mode (its legacy mode truncates).
 func parseInt(b []byte) (int64, bool) {
 	i, neg := 0, false
 	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
@@ -168,14 +168,7 @@ func parseInt(b []byte) (int64, bool) {
 			return 0, false
 		}
 	}
-	if i == start {
-		return 0, false
-	}
-	if i < len(b) && b[i] == '.' {
-		for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-		}
-	}
-	if i != len(b) {
+	if i == start || i != len(b) {
 		return 0, false
 	}
 	if neg {

@@ -8,7 +8,9 @@ import (
 func TestCast(t *testing.T) {
 	runCases(t, []evalCase{
 		// From strings.
-		{expr: cast(col(0, tStr), tI32), in: []input{in(tStr, "42", " -7 ", "+3", "2147483647", "1.9", nil)}, want: rows("42", "-7", "3", "2147483647", "1", "NULL")},
+		{expr: cast(col(0, tStr), tI32), in: []input{in(tStr, "42", " -7 ", "+3", "2147483647", nil)}, want: rows("42", "-7", "3", "2147483647", "NULL")},
+		{name: "fraction to int", expr: cast(col(0, tStr), tI32), in: []input{in(tStr, "1.9")}, err: "cannot cast '1.9' to INT"},
+		{name: "sign only", expr: cast(col(0, tStr), tI32), in: []input{in(tStr, "-")}, err: "cannot cast '-' to INT"},
 		{name: "bad int", expr: cast(col(0, tStr), tI32), in: []input{in(tStr, "1", "abc")}, err: "cannot cast 'abc' to INT"},
 		{name: "int out of range", expr: cast(col(0, tStr), tI32), in: []input{in(tStr, "2147483648")}, err: "cannot cast '2147483648' to INT"},
 		{name: "tinyint out of range", expr: cast(col(0, tStr), tI8), in: []input{in(tStr, "128")}, err: "TINYINT"},

@@ -183,11 +183,139 @@ func allOnes(n int) []byte {
 	return b
 }
 
-// packBits sets bit i of out for every i < n with pred(i); written a byte
-// at a time.
+// Typed comparisons reduce every operator to "less" or "equal" on
+// possibly swapped operands, with the result possibly negated:
 //
-// The loops below are spelled out per operator, not through a predicate
-// function, so that the comparison is inlined into them.
+//	a < b  = less(a, b)      a > b  = less(b, a)      a = b  = equal(a, b)
+//	a >= b = !less(a, b)     a <= b = !less(b, a)     a <> b = !equal(a, b)
+//
+// so each type needs two loops. The loops produce eight rows per output
+// byte without branches, which is several times faster than setting bits
+// one by one under unpredictable data.
+
+// cmpPlan is how an operator maps onto less or equal.
+type cmpPlan struct{ equal, swap, negate bool }
+
+func planOf(op planner.BinaryOp) cmpPlan {
+	switch op {
+	case planner.OpEq:
+		return cmpPlan{equal: true}
+	case planner.OpNotEq:
+		return cmpPlan{equal: true, negate: true}
+	case planner.OpLt:
+		return cmpPlan{}
+	case planner.OpGt:
+		return cmpPlan{swap: true}
+	case planner.OpLtEq:
+		return cmpPlan{swap: true, negate: true}
+	}
+	return cmpPlan{negate: true} // >=
+}
+
+func b2u(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// negateBits inverts a result bitmap (bits past the end do not matter).
+func negateBits(out []byte) {
+	for i := range out {
+		out[i] = ^out[i]
+	}
+}
+
+// runCmp applies plan with the type's less and equal loops.
+func runCmp[T any](plan cmpPlan, a []T, sa int, b []T, sb int, n int, out []byte,
+	less, equal func(a []T, sa int, b []T, sb int, n int, out []byte)) {
+	if plan.swap {
+		a, sa, b, sb = b, sb, a, sa
+	}
+	if plan.equal {
+		equal(a, sa, b, sb, n, out)
+	} else {
+		less(a, sa, b, sb, n, out)
+	}
+	if plan.negate {
+		negateBits(out)
+	}
+}
+
+func lessBits[T cmp.Ordered](a []T, sa int, b []T, sb int, n int, out []byte) {
+	full := n &^ 7
+	for j := 0; j < full; j += 8 {
+		x, y := a[j*sa:], b[j*sb:]
+		out[j>>3] = b2u(x[0] < y[0]) | b2u(x[sa] < y[sb])<<1 | b2u(x[2*sa] < y[2*sb])<<2 | b2u(x[3*sa] < y[3*sb])<<3 |
+			b2u(x[4*sa] < y[4*sb])<<4 | b2u(x[5*sa] < y[5*sb])<<5 | b2u(x[6*sa] < y[6*sb])<<6 | b2u(x[7*sa] < y[7*sb])<<7
+	}
+	for i := full; i < n; i++ {
+		out[i>>3] |= b2u(a[i*sa] < b[i*sb]) << (i & 7)
+	}
+}
+
+func equalBits[T comparable](a []T, sa int, b []T, sb int, n int, out []byte) {
+	full := n &^ 7
+	for j := 0; j < full; j += 8 {
+		x, y := a[j*sa:], b[j*sb:]
+		out[j>>3] = b2u(x[0] == y[0]) | b2u(x[sa] == y[sb])<<1 | b2u(x[2*sa] == y[2*sb])<<2 | b2u(x[3*sa] == y[3*sb])<<3 |
+			b2u(x[4*sa] == y[4*sb])<<4 | b2u(x[5*sa] == y[5*sb])<<5 | b2u(x[6*sa] == y[6*sb])<<6 | b2u(x[7*sa] == y[7*sb])<<7
+	}
+	for i := full; i < n; i++ {
+		out[i>>3] |= b2u(a[i*sa] == b[i*sb]) << (i & 7)
+	}
+}
+
+// floatLess orders NaN above everything, as Spark does.
+func floatLess[T float32 | float64](x, y T) bool { return x < y || (x == x && y != y) }
+
+// floatEqual makes NaN equal to NaN.
+func floatEqual[T float32 | float64](x, y T) bool { return x == y || (x != x && y != y) }
+
+func floatLessBits[T float32 | float64](a []T, sa int, b []T, sb int, n int, out []byte) {
+	full := n &^ 7
+	for j := 0; j < full; j += 8 {
+		x, y := a[j*sa:], b[j*sb:]
+		out[j>>3] = b2u(floatLess(x[0], y[0])) | b2u(floatLess(x[sa], y[sb]))<<1 | b2u(floatLess(x[2*sa], y[2*sb]))<<2 |
+			b2u(floatLess(x[3*sa], y[3*sb]))<<3 | b2u(floatLess(x[4*sa], y[4*sb]))<<4 | b2u(floatLess(x[5*sa], y[5*sb]))<<5 |
+			b2u(floatLess(x[6*sa], y[6*sb]))<<6 | b2u(floatLess(x[7*sa], y[7*sb]))<<7
+	}
+	for i := full; i < n; i++ {
+		out[i>>3] |= b2u(floatLess(a[i*sa], b[i*sb])) << (i & 7)
+	}
+}
+
+func floatEqualBits[T float32 | float64](a []T, sa int, b []T, sb int, n int, out []byte) {
+	full := n &^ 7
+	for j := 0; j < full; j += 8 {
+		x, y := a[j*sa:], b[j*sb:]
+		out[j>>3] = b2u(floatEqual(x[0], y[0])) | b2u(floatEqual(x[sa], y[sb]))<<1 | b2u(floatEqual(x[2*sa], y[2*sb]))<<2 |
+			b2u(floatEqual(x[3*sa], y[3*sb]))<<3 | b2u(floatEqual(x[4*sa], y[4*sb]))<<4 | b2u(floatEqual(x[5*sa], y[5*sb]))<<5 |
+			b2u(floatEqual(x[6*sa], y[6*sb]))<<6 | b2u(floatEqual(x[7*sa], y[7*sb]))<<7
+	}
+	for i := full; i < n; i++ {
+		out[i>>3] |= b2u(floatEqual(a[i*sa], b[i*sb])) << (i & 7)
+	}
+}
+
+// decLess compares two decimals of one scale as 128-bit integers.
+func decLess(x, y decimal128.Num) bool {
+	xh, yh := x.HighBits(), y.HighBits()
+	return xh < yh || (xh == yh && x.LowBits() < y.LowBits())
+}
+
+func decLessBits(a []decimal128.Num, sa int, b []decimal128.Num, sb int, n int, out []byte) {
+	full := n &^ 7
+	for j := 0; j < full; j += 8 {
+		x, y := a[j*sa:], b[j*sb:]
+		out[j>>3] = b2u(decLess(x[0], y[0])) | b2u(decLess(x[sa], y[sb]))<<1 | b2u(decLess(x[2*sa], y[2*sb]))<<2 |
+			b2u(decLess(x[3*sa], y[3*sb]))<<3 | b2u(decLess(x[4*sa], y[4*sb]))<<4 | b2u(decLess(x[5*sa], y[5*sb]))<<5 |
+			b2u(decLess(x[6*sa], y[6*sb]))<<6 | b2u(decLess(x[7*sa], y[7*sb]))<<7
+	}
+	for i := full; i < n; i++ {
+		out[i>>3] |= b2u(decLess(a[i*sa], b[i*sb])) << (i & 7)
+	}
+}
 
 // ordCmp compares integers, dates and timestamps.
 type ordCmp[T cmp.Ordered] struct{ l, r operand[T] }
@@ -199,45 +327,7 @@ func (k *ordCmp[T]) compare(mem memory.Allocator, c *chunk, op planner.BinaryOp,
 	if err != nil {
 		return nil, nil, err
 	}
-	n := c.n
-	switch op {
-	case planner.OpEq:
-		for i := 0; i < n; i++ {
-			if a[i*sa] == b[i*sb] {
-				out[i>>3] |= 1 << (i & 7)
-			}
-		}
-	case planner.OpNotEq:
-		for i := 0; i < n; i++ {
-			if a[i*sa] != b[i*sb] {
-				out[i>>3] |= 1 << (i & 7)
-			}
-		}
-	case planner.OpLt:
-		for i := 0; i < n; i++ {
-			if a[i*sa] < b[i*sb] {
-				out[i>>3] |= 1 << (i & 7)
-			}
-		}
-	case planner.OpLtEq:
-		for i := 0; i < n; i++ {
-			if a[i*sa] <= b[i*sb] {
-				out[i>>3] |= 1 << (i & 7)
-			}
-		}
-	case planner.OpGt:
-		for i := 0; i < n; i++ {
-			if a[i*sa] > b[i*sb] {
-				out[i>>3] |= 1 << (i & 7)
-			}
-		}
-	case planner.OpGtEq:
-		for i := 0; i < n; i++ {
-			if a[i*sa] >= b[i*sb] {
-				out[i>>3] |= 1 << (i & 7)
-			}
-		}
-	}
+	runCmp(planOf(op), a, sa, b, sb, c.n, out, lessBits[T], equalBits[T])
 	return la, ra, nil
 }
 
@@ -251,32 +341,8 @@ func (k *floatCmp[T]) compare(mem memory.Allocator, c *chunk, op planner.BinaryO
 	if err != nil {
 		return nil, nil, err
 	}
-	for i := 0; i < c.n; i++ {
-		if cmpResult(op, floatOrder(a[i*sa], b[i*sb])) {
-			out[i>>3] |= 1 << (i & 7)
-		}
-	}
+	runCmp(planOf(op), a, sa, b, sb, c.n, out, floatLessBits[T], floatEqualBits[T])
 	return la, ra, nil
-}
-
-// floatOrder is a three-way comparison treating NaN as the largest value.
-func floatOrder[T float32 | float64](x, y T) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	case x == y:
-		return 0
-	}
-	xn, yn := x != x, y != y
-	switch {
-	case xn && yn:
-		return 0
-	case xn:
-		return 1
-	}
-	return -1
 }
 
 // cmpResult turns a three-way comparison into op's answer.
@@ -306,27 +372,7 @@ func (k *decCmp) compare(mem memory.Allocator, c *chunk, op planner.BinaryOp, ou
 	if err != nil {
 		return nil, nil, err
 	}
-	for i := 0; i < c.n; i++ {
-		x, y := a[i*sa], b[i*sb]
-		xh, yh := x.HighBits(), y.HighBits()
-		o := 0
-		switch {
-		case xh < yh:
-			o = -1
-		case xh > yh:
-			o = 1
-		default:
-			xl, yl := x.LowBits(), y.LowBits()
-			if xl < yl {
-				o = -1
-			} else if xl > yl {
-				o = 1
-			}
-		}
-		if cmpResult(op, o) {
-			out[i>>3] |= 1 << (i & 7)
-		}
-	}
+	runCmp(planOf(op), a, sa, b, sb, c.n, out, decLessBits, equalBits[decimal128.Num])
 	return la, ra, nil
 }
 

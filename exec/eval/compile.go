@@ -23,7 +23,6 @@ type compiled struct {
 	dt    arrow.DataType
 	cols  []int
 	konst bool
-	text  string // the expression, for error messages
 }
 
 // lit returns the literal of a constant, or nil.
@@ -45,7 +44,6 @@ func (c *compiler) compile(e planner.Expr) (compiled, error) {
 	if err != nil {
 		return compiled{}, err
 	}
-	out.text = e.String()
 	if out.dt == nil {
 		out.dt = e.Type()
 	}

@@ -63,7 +63,8 @@ func evalRows(mem memory.Allocator, x lazyExpr, c *chunk, sel []int32) (part, er
 		a, err := LiteralArray(mem, x.lit, 1)
 		return part{arr: a, kind: partConst}, err
 	}
-	if len(sel) == c.n || (!x.fallible && 2*len(sel) >= c.n) {
+	_, isCol := x.nd.(*colNode)
+	if len(sel) == c.n || isCol || (!x.fallible && 2*len(sel) >= c.n) {
 		a, err := x.nd.eval(mem, c)
 		return part{arr: a, kind: partFull}, err
 	}
@@ -96,6 +97,7 @@ func splitTrue(p part, sel []int32) (yes, no []int32) {
 	vals, voff := bitsOf(p.arr)
 	valid, noff := validityOf(p.arr)
 	isNullType := p.arr.DataType().ID() == arrow.NULL
+	yes, no = make([]int32, 0, len(sel)), make([]int32, 0, len(sel))
 	for j, row := range sel {
 		k := int(p.at(j, row))
 		if !isNullType && isValid(valid, noff, k) && bitutil.BitIsSet(vals, voff+k) {

@@ -356,6 +356,12 @@ func (n *likeNode) eval(mem memory.Allocator, c *chunk) (arrow.Array, error) {
 	out := newBitmap(mem, c.n)
 	ob := out.Bytes()
 	s := binaryOf[int32](u)
+	if n.patNode == nil && !n.fold {
+		// The common case: one compiled pattern, no folding. Rows are
+		// matched whatever their validity (a NULL row's bits are ignored).
+		likeRows(n.pat, s, c.n, n.negated, ob)
+		return makeArray(planner.TypeBoolean, c.n, []*memory.Buffer{valid, out}), nil
+	}
 	pat := n.pat
 	var lastPat, scratch []byte
 	for i := 0; i < c.n; i++ {
@@ -383,4 +389,32 @@ func (n *likeNode) eval(mem memory.Allocator, c *chunk) (arrow.Array, error) {
 		}
 	}
 	return makeArray(planner.TypeBoolean, c.n, []*memory.Buffer{valid, out}), nil
+}
+
+// likeRows matches every row of s against p, with a loop per pattern shape
+// so that the test is inlined.
+func likeRows(p *likePattern, s binarySource[int32], n int, negated bool, out []byte) {
+	lit := p.lit
+	switch p.kind {
+	case likePrefix:
+		for i := 0; i < n; i++ {
+			out[i>>3] |= b2u(bytes.HasPrefix(s.data[s.offs[i]:s.offs[i+1]], lit) != negated) << (i & 7)
+		}
+	case likeSuffix:
+		for i := 0; i < n; i++ {
+			out[i>>3] |= b2u(bytes.HasSuffix(s.data[s.offs[i]:s.offs[i+1]], lit) != negated) << (i & 7)
+		}
+	case likeContains:
+		for i := 0; i < n; i++ {
+			out[i>>3] |= b2u(bytes.Contains(s.data[s.offs[i]:s.offs[i+1]], lit) != negated) << (i & 7)
+		}
+	case likeExact:
+		for i := 0; i < n; i++ {
+			out[i>>3] |= b2u(bytes.Equal(s.data[s.offs[i]:s.offs[i+1]], lit) != negated) << (i & 7)
+		}
+	default:
+		for i := 0; i < n; i++ {
+			out[i>>3] |= b2u(p.match(s.data[s.offs[i]:s.offs[i+1]]) != negated) << (i & 7)
+		}
+	}
 }

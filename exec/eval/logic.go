@@ -1,8 +1,6 @@
 package eval
 
 import (
-	"fmt"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -240,5 +238,3 @@ func (n *isNullNode) eval(mem memory.Allocator, c *chunk) (arrow.Array, error) {
 	}
 	return makeArray(planner.TypeBoolean, c.n, []*memory.Buffer{nil, out}), nil
 }
-
-var _ = fmt.Sprintf

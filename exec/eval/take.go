@@ -77,10 +77,18 @@ func gather(mem memory.Allocator, dt arrow.DataType, srcs []arrow.Array, which, 
 		gatherBits(srcs, which, pos, out.Bytes(), bitsOf)
 		return makeArray(dt, n, []*memory.Buffer{valid, out}), nil
 	case arrow.STRING, arrow.BINARY:
-		offs, data := gatherBinary[int32](mem, srcs, which, pos)
+		offs, data, err := gatherBinary[int32](mem, srcs, which, pos)
+		if err != nil {
+			releaseBufs(valid)
+			return nil, err
+		}
 		return makeArray(dt, n, []*memory.Buffer{valid, offs, data}), nil
 	case arrow.LARGE_STRING, arrow.LARGE_BINARY:
-		offs, data := gatherBinary[int64](mem, srcs, which, pos)
+		offs, data, err := gatherBinary[int64](mem, srcs, which, pos)
+		if err != nil {
+			releaseBufs(valid)
+			return nil, err
+		}
 		return makeArray(dt, n, []*memory.Buffer{valid, offs, data}), nil
 	}
 	if fw, ok := dt.(arrow.FixedWidthDataType); ok && len(dt.Layout().Buffers) == 2 {
@@ -272,7 +280,7 @@ func binaryOf[O int32 | int64](arr arrow.Array) binarySource[O] {
 
 // gatherBinary gathers variable-length values in two passes: lengths, then
 // bytes, so each output buffer is allocated once.
-func gatherBinary[O int32 | int64](mem memory.Allocator, srcs []arrow.Array, which, pos []int32) (*memory.Buffer, *memory.Buffer) {
+func gatherBinary[O int32 | int64](mem memory.Allocator, srcs []arrow.Array, which, pos []int32) (*memory.Buffer, *memory.Buffer, error) {
 	n := len(pos)
 	offBuf, offs := newValues[O](mem, n+1)
 	ss := make([]binarySource[O], len(srcs))
@@ -281,7 +289,7 @@ func gatherBinary[O int32 | int64](mem memory.Allocator, srcs []arrow.Array, whi
 			ss[k] = binaryOf[O](s)
 		}
 	}
-	var total O
+	var total int64
 	offs[0] = 0
 	for i := 0; i < n; i++ {
 		k, p := int32(0), pos[i]
@@ -290,9 +298,13 @@ func gatherBinary[O int32 | int64](mem memory.Allocator, srcs []arrow.Array, whi
 		}
 		if k >= 0 && p >= 0 && ss[k].offs != nil {
 			s := ss[k]
-			total += s.offs[p+1] - s.offs[p]
+			total += int64(s.offs[p+1] - s.offs[p])
 		}
-		offs[i+1] = total
+		offs[i+1] = O(total)
+	}
+	if int64(O(total)) != total {
+		offBuf.Release()
+		return nil, nil, fmt.Errorf("eval: %d bytes of strings do not fit one VARCHAR array; use smaller batches", total)
 	}
 	dataBuf, data := newValues[byte](mem, int(total))
 	for i := 0; i < n; i++ {
@@ -306,5 +318,5 @@ func gatherBinary[O int32 | int64](mem memory.Allocator, srcs []arrow.Array, whi
 		s, p := ss[k], pos[i]
 		copy(data[offs[i]:offs[i+1]], s.data[s.offs[p]:s.offs[p+1]])
 	}
-	return offBuf, dataBuf
+	return offBuf, dataBuf, nil
 }

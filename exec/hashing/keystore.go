@@ -141,7 +141,7 @@ func fixedBuffer[T any](mem memory.Allocator, vals []T) *memory.Buffer {
 
 // rowNull reports whether row r of arr is NULL, given its bitmap (nil when
 // the array has no NULLs).
-func rowNull(bm []byte, off int, r int32) bool {
+func rowIsNull(bm []byte, off int, r int32) bool {
 	return bm != nil && !bitutil.BitIsSet(bm, off+int(r))
 }
 
@@ -165,7 +165,7 @@ func (s *fixedStore[T]) appendRows(arr arrow.Array, rows []int32) {
 	vals := arrow.GetValues[T](arr.Data(), 1)
 	bm, off := nullBitmap(arr)
 	for _, r := range rows {
-		if rowNull(bm, off, r) {
+		if rowIsNull(bm, off, r) {
 			var zero T
 			s.vals = append(s.vals, zero)
 			s.push(true)
@@ -189,7 +189,7 @@ func (s *fixedStore[T]) equal(arr arrow.Array, rows []int32, groups []uint32, eq
 	}
 	for k, r := range rows {
 		g := groups[r]
-		an, bn := rowNull(bm, off, r), s.isNull(g)
+		an, bn := rowIsNull(bm, off, r), s.isNull(g)
 		if an != bn || (!an && vals[r] != s.vals[g]) {
 			eq[k] = false
 		}
@@ -220,7 +220,7 @@ func (s *floatStore[T]) appendRows(arr arrow.Array, rows []int32) {
 	vals := arrow.GetValues[T](arr.Data(), 1)
 	bm, off := nullBitmap(arr)
 	for _, r := range rows {
-		isNull := rowNull(bm, off, r)
+		isNull := rowIsNull(bm, off, r)
 		var v T
 		if !isNull {
 			v = vals[r]
@@ -235,7 +235,7 @@ func (s *floatStore[T]) equal(arr arrow.Array, rows []int32, groups []uint32, eq
 	bm, off := nullBitmap(arr)
 	for k, r := range rows {
 		g := groups[r]
-		an, bn := rowNull(bm, off, r), s.isNull(g)
+		an, bn := rowIsNull(bm, off, r), s.isNull(g)
 		if an != bn || (!an && !floatEq(vals[r], s.vals[g])) {
 			eq[k] = false
 		}
@@ -270,7 +270,7 @@ func (s *boolStore) appendRows(arr arrow.Array, rows []int32) {
 	b := arr.(*array.Boolean)
 	bm, off := nullBitmap(arr)
 	for _, r := range rows {
-		isNull := rowNull(bm, off, r)
+		isNull := rowIsNull(bm, off, r)
 		s.vals = append(s.vals, !isNull && b.Value(int(r)))
 		s.push(isNull)
 	}
@@ -281,7 +281,7 @@ func (s *boolStore) equal(arr arrow.Array, rows []int32, groups []uint32, eq []b
 	bm, off := nullBitmap(arr)
 	for k, r := range rows {
 		g := groups[r]
-		an, bn := rowNull(bm, off, r), s.isNull(g)
+		an, bn := rowIsNull(bm, off, r), s.isNull(g)
 		if an != bn || (!an && b.Value(int(r)) != s.vals[g]) {
 			eq[k] = false
 		}
@@ -363,7 +363,7 @@ func (s *stringStore) appendRows(arr arrow.Array, rows []int32) {
 	bm, off := nullBitmap(arr)
 	for _, r := range rows {
 		s.offs = append(s.offs, len(s.data))
-		isNull := rowNull(bm, off, r)
+		isNull := rowIsNull(bm, off, r)
 		if !isNull {
 			s.data = append(s.data, stringAt(o32, o64, data, r)...)
 		}
@@ -376,7 +376,7 @@ func (s *stringStore) equal(arr arrow.Array, rows []int32, groups []uint32, eq [
 	bm, off := nullBitmap(arr)
 	for k, r := range rows {
 		g := groups[r]
-		an, bn := rowNull(bm, off, r), s.isNull(g)
+		an, bn := rowIsNull(bm, off, r), s.isNull(g)
 		if an != bn || (!an && !bytes.Equal(stringAt(o32, o64, data, r), s.key(g))) {
 			eq[k] = false
 		}

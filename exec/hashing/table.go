@@ -2,7 +2,6 @@ package hashing
 
 import (
 	"fmt"
-	"math/bits"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -12,64 +11,58 @@ import (
 // nothing, or a row with a NULL in a key column where NULL is not a key.
 const NoGroup = ^uint32(0)
 
-// hashRows hashes the keys of the general table; tests replace it to force
-// collisions.
-var hashRows = HashArrays
-
 // chunkRows bounds the rows a Table processes at once, so the capacity it
 // reserves ahead of a chunk (every row might be a new key) stays small
 // whatever the batch size.
 const chunkRows = 4096
 
-// maxLoadNum/maxLoadDen is the fill ratio at which the slot array doubles.
+// hashRows hashes the keys of the general path; tests replace it to force
+// collisions.
+var hashRows = HashArrays
+
+// Row kinds, computed per batch before probing.
 const (
-	maxLoadNum = 3
-	maxLoadDen = 4
+	rowKey     uint8 = iota // the row's key is in the int64 key vector
+	rowNoGroup              // a NULL where NULL is not a key: no group
+	rowGeneral              // the key does not pack into 64 bits
+	rowNull                 // single integer column holding NULL (a key)
 )
 
-// fib is 2^64 divided by the golden ratio. Slots are chosen by the top bits
-// of hash*fib, so they depend on every bit of the hash: a shuffle partition
-// holds only rows whose hashes agree in some bits, and those bits must not
-// decide the slot.
-const fib = 0x9e3779b97f4a7c15
-
-// slot is one entry of the general table: a group id plus one (0 = empty)
-// and the full hash of its key, which filters out almost every mismatch
-// before keys are compared.
-type slot struct {
-	hash uint64
-	gid  uint32
-}
-
-// intSlot is one entry of the single-integer-key table, which compares the
-// key itself and needs no separate key comparison.
-type intSlot struct {
-	key int64
-	gid uint32 // group id plus one; 0 = empty
-}
-
-// Table maps tuples of key values to dense group ids 0, 1, 2, ... in order
-// of first appearance. It compares the actual key values, never the hash
+// Table maps tuples of key values to dense group ids 0, 1, 2, ...: each
+// new key gets the next id (within a batch, not necessarily in row order).
+// It compares the actual key values, never the hash
 // alone, and keeps the keys column-wise so that Keys can rebuild them.
 //
 // A key column either treats NULL as a value equal to itself (GROUP BY,
 // IS NOT DISTINCT FROM) or as never matching: a row with a NULL in such a
 // column gets NoGroup and is not stored (equi-join keys).
 //
-// A single integer-valued key column (int8..int64, uint8..uint64, date32,
-// timestamp) takes a fast path whose slots hold the key itself. A Table is
-// not safe for concurrent use (Lookup too reuses scratch space).
+// Keys take one of three paths. A single integer-valued column (int8..int64,
+// uint8..uint64, date32, timestamp) is its own int64 key. Otherwise a key
+// whose values fit, with NULL flags and string lengths, in 64 bits (small
+// integers, dates, short strings: TPC-H's flags and codes) is packed into
+// one, and the packed form is the key: equal packed keys are equal keys.
+// Keys that do not pack go through a general table that stores their full
+// hash, probes by it and compares candidates column by column. Whether a key
+// packs depends on its values only, so one key never takes two paths.
+//
+// A Table is not safe for concurrent use (Lookup too reuses scratch space).
 type Table struct {
-	types      []arrow.DataType
-	nullIsKey  []bool
-	stores     []keyStore
-	groups     int
-	intKeys    bool
-	islots     []intSlot
-	slots      []slot
-	nullGroup  uint32 // group id plus one of the NULL key on the fast path
-	mask       uint64
-	shift      uint
+	types     []arrow.DataType
+	nullIsKey []bool
+	stores    []keyStore
+	groups    int
+
+	intKeys   bool    // a single integer-valued column
+	pack      *packer // nil when keys never pack
+	ints      intTable
+	nullGroup uint32 // group id plus one of the NULL key on the intKeys path
+	general   hashTable
+
+	// Scratch space reused across batches.
+	keys       []int64
+	kinds      []uint8
+	rest       []int32
 	hashes     []uint64
 	pos        []uint64
 	pending    []int32
@@ -77,7 +70,6 @@ type Table struct {
 	newRows    []int32
 	eq         []bool
 	skipByNull []bool
-	sink       uint32 // keeps the touch loads of runIntKeys alive
 }
 
 // NewTable returns an empty table for keys of the given types. nullIsKey
@@ -102,7 +94,9 @@ func NewTable(types []arrow.DataType, nullIsKey []bool) (*Table, error) {
 		t.stores = append(t.stores, s)
 	}
 	t.intKeys = len(types) == 1 && isIntegerKey(types[0])
-	t.resize(64)
+	if !t.intKeys {
+		t.pack = newPacker(types)
+	}
 	return t, nil
 }
 
@@ -123,8 +117,8 @@ func (t *Table) Types() []arrow.DataType { return t.types }
 
 // Size is the approximate number of bytes the table holds in Go memory.
 func (t *Table) Size() int {
-	n := 16*cap(t.islots) + 16*cap(t.slots) + 8*cap(t.hashes) + 8*cap(t.pos) +
-		4*(cap(t.pending)+cap(t.cand)+cap(t.newRows)) + cap(t.eq) + cap(t.skipByNull)
+	n := t.ints.size() + t.general.size() + 8*(cap(t.keys)+cap(t.hashes)+cap(t.pos)) + cap(t.kinds) +
+		4*(cap(t.rest)+cap(t.pending)+cap(t.cand)+cap(t.newRows)) + cap(t.eq) + cap(t.skipByNull)
 	for _, s := range t.stores {
 		n += s.size()
 	}
@@ -192,11 +186,22 @@ func (t *Table) run(cols []arrow.Array, groups []uint32, insert bool) error {
 		}
 		return nil
 	}
-	if t.intKeys {
-		t.runInts(cols[0], groups, insert)
-		return nil
+	t.keys = growInt64s(t.keys, n)
+	t.kinds = growUint8s(t.kinds, n)
+	switch {
+	case t.intKeys:
+		intKeys(cols[0], t.nullIsKey[0], t.keys, t.kinds)
+	case t.pack != nil:
+		t.pack.pack(cols, t.nullIsKey, t.keys, t.kinds)
+	default:
+		for i := range t.kinds {
+			t.kinds[i] = rowGeneral
+		}
 	}
-	t.runGeneral(cols, groups, insert)
+	t.rest = t.runInts(cols, groups, insert, t.rest[:0])
+	if len(t.rest) > 0 {
+		t.runGeneral(cols, groups, insert, t.rest)
+	}
 	return nil
 }
 
@@ -215,233 +220,60 @@ func sameStorage(a, b arrow.DataType) bool {
 	return false
 }
 
-// resize sets the slot array to capacity slots (a power of two) and
-// reinserts every group.
-func (t *Table) resize(capacity int) {
-	t.shift = uint(64 - bits.TrailingZeros(uint(capacity)))
-	t.mask = uint64(capacity - 1)
-	if t.intKeys {
-		old := t.islots
-		t.islots = make([]intSlot, capacity)
-		for _, e := range old {
-			if e.gid == 0 {
-				continue
-			}
-			s := t.slotOf(HashInt64(e.key))
-			for t.islots[s].gid != 0 {
-				s = (s + 1) & t.mask
-			}
-			t.islots[s] = e
-		}
-		return
-	}
-	old := t.slots
-	t.slots = make([]slot, capacity)
-	for _, e := range old {
-		if e.gid == 0 {
-			continue
-		}
-		s := t.slotOf(e.hash)
-		for t.slots[s].gid != 0 {
-			s = (s + 1) & t.mask
-		}
-		t.slots[s] = e
-	}
+// newGroup allocates the next group id.
+func (t *Table) newGroup() uint32 {
+	g := uint32(t.groups)
+	t.groups++
+	return g
 }
 
-// reserve grows the slot array so that extra more groups fit under the
-// maximum load.
-func (t *Table) reserve(extra int) {
-	capacity := int(t.mask + 1)
-	need := t.groups + extra
-	if need*maxLoadDen <= capacity*maxLoadNum {
-		return
-	}
-	for need*maxLoadDen > capacity*maxLoadNum {
-		capacity *= 2
-	}
-	t.resize(capacity)
-}
-
-func (t *Table) slotOf(h uint64) uint64 { return (h * fib) >> t.shift }
-
-// markNullSkips sets t.skipByNull[i] for rows [lo, hi) with a NULL in a
-// column where NULL is not a key, and reports whether any row is skipped.
-func (t *Table) markNullSkips(cols []arrow.Array, n int) bool {
-	any := false
-	for c, col := range cols {
-		if t.nullIsKey[c] || col.NullN() == 0 {
-			continue
-		}
-		if !any {
-			t.skipByNull = growBools(t.skipByNull, n)
-			for i := range t.skipByNull {
-				t.skipByNull[i] = false
-			}
-			any = true
-		}
-		for i := 0; i < n; i++ {
-			if col.IsNull(i) {
-				t.skipByNull[i] = true
-			}
-		}
-	}
-	return any
-}
-
-// runGeneral is Insert/Lookup for any keys. Per chunk of rows it walks
-// the probe sequence of each pending row until an empty slot (a new group,
-// or NoGroup for a lookup) or a slot with an equal hash (a candidate). New
-// groups' keys are stored, then candidates are compared column by column in
-// typed loops; rows whose candidate differs go on probing from the next slot.
-func (t *Table) runGeneral(cols []arrow.Array, groups []uint32, insert bool) {
+// runInts maps the rows whose key is an int64 (own or packed) through the
+// integer table and returns the rows left for the general path.
+func (t *Table) runInts(cols []arrow.Array, groups []uint32, insert bool, rest []int32) []int32 {
 	n := len(groups)
-	t.hashes = growUint64s(t.hashes, n)
-	hashRows(cols, t.hashes)
-	skips := t.markNullSkips(cols, n)
-	t.pos = growUint64s(t.pos, min(n, chunkRows))
+	keys, kinds := t.keys, t.kinds
+	newRows := t.newRows[:0]
 	for lo := 0; lo < n; lo += chunkRows {
 		hi := min(n, lo+chunkRows)
 		if insert {
-			t.reserve(hi - lo)
+			t.ints.reserve(hi - lo)
 		}
-		pending := t.pending[:0]
+		slots, mask, shift := t.ints.slots, t.ints.mask, t.ints.shift
 		for r := lo; r < hi; r++ {
-			if skips && t.skipByNull[r] {
+			switch kinds[r] {
+			case rowNoGroup:
 				groups[r] = NoGroup
 				continue
-			}
-			t.pos[r-lo] = t.slotOf(t.hashes[r])
-			pending = append(pending, int32(r))
-		}
-		for len(pending) > 0 {
-			cand, newRows := t.cand[:0], t.newRows[:0]
-			for _, r := range pending {
-				h := t.hashes[r]
-				s := t.pos[int(r)-lo]
-				for {
-					e := t.slots[s]
-					if e.gid == 0 {
-						if insert {
-							t.slots[s] = slot{hash: h, gid: uint32(t.groups) + 1}
-							groups[r] = uint32(t.groups)
-							t.groups++
-							newRows = append(newRows, r)
-						} else {
-							groups[r] = NoGroup
-						}
-						break
-					}
-					if e.hash == h {
-						groups[r] = e.gid - 1
-						cand = append(cand, r)
-						break
-					}
-					s = (s + 1) & t.mask
-				}
-				t.pos[int(r)-lo] = s
-			}
-			for c, st := range t.stores {
-				st.appendRows(cols[c], newRows)
-			}
-			t.cand, t.newRows = cand, newRows
-			if len(cand) == 0 {
-				break
-			}
-			t.eq = growBools(t.eq, len(cand))
-			eq := t.eq
-			for i := range eq {
-				eq[i] = true
-			}
-			for c, st := range t.stores {
-				st.equal(cols[c], cand, groups, eq)
-			}
-			// Rows whose candidate was a hash collision probe on.
-			pending = pending[:0]
-			for k, r := range cand {
-				if !eq[k] {
-					p := &t.pos[int(r)-lo]
-					*p = (*p + 1) & t.mask
-					pending = append(pending, r)
-				}
-			}
-		}
-		t.pending = pending
-	}
-}
-
-// runInts is Insert/Lookup for one integer-valued key column.
-func (t *Table) runInts(col arrow.Array, groups []uint32, insert bool) {
-	switch col.DataType().ID() {
-	case arrow.INT8:
-		runIntKeys(t, arrow.GetValues[int8](col.Data(), 1), col, groups, insert)
-	case arrow.INT16:
-		runIntKeys(t, arrow.GetValues[int16](col.Data(), 1), col, groups, insert)
-	case arrow.INT32, arrow.DATE32:
-		runIntKeys(t, arrow.GetValues[int32](col.Data(), 1), col, groups, insert)
-	case arrow.UINT8:
-		runIntKeys(t, arrow.GetValues[uint8](col.Data(), 1), col, groups, insert)
-	case arrow.UINT16:
-		runIntKeys(t, arrow.GetValues[uint16](col.Data(), 1), col, groups, insert)
-	case arrow.UINT32:
-		runIntKeys(t, arrow.GetValues[uint32](col.Data(), 1), col, groups, insert)
-	case arrow.UINT64:
-		runIntKeys(t, arrow.GetValues[uint64](col.Data(), 1), col, groups, insert)
-	default:
-		runIntKeys(t, arrow.GetValues[int64](col.Data(), 1), col, groups, insert)
-	}
-}
-
-func runIntKeys[T integer](t *Table, vals []T, col arrow.Array, groups []uint32, insert bool) {
-	n := len(groups)
-	bm, off := nullBitmap(col)
-	newRows := t.newRows[:0]
-	t.pos = growUint64s(t.pos, min(n, chunkRows))
-	for lo := 0; lo < n; lo += chunkRows {
-		hi := min(n, lo+chunkRows)
-		if insert {
-			t.reserve(hi - lo)
-		}
-		slots, mask, shift := t.islots, t.mask, t.shift
-		// Touch every row's home slot first: these loads are independent,
-		// so the CPU overlaps their cache misses, and the probe loop below
-		// (whose iterations depend on each other through new groups) then
-		// mostly hits the cache.
-		pos := t.pos[:hi-lo]
-		var touched uint32
-		for r := lo; r < hi; r++ {
-			s := (HashInt64(int64(vals[r])) * fib) >> shift
-			pos[r-lo] = s
-			touched += slots[s].gid
-		}
-		t.sink += touched
-		for r := lo; r < hi; r++ {
-			if rowNull(bm, off, int32(r)) {
+			case rowGeneral:
+				rest = append(rest, int32(r))
+				continue
+			case rowNull:
 				switch {
-				case !t.nullIsKey[0]:
-					groups[r] = NoGroup
 				case t.nullGroup != 0:
 					groups[r] = t.nullGroup - 1
 				case insert:
-					groups[r] = uint32(t.groups)
-					t.groups++
-					t.nullGroup = uint32(t.groups)
+					groups[r] = t.newGroup()
+					t.nullGroup = groups[r] + 1
 					newRows = append(newRows, int32(r))
 				default:
 					groups[r] = NoGroup
 				}
 				continue
 			}
-			k := int64(vals[r])
-			s := pos[r-lo]
+			if len(slots) == 0 { // a lookup in a table never inserted into
+				groups[r] = NoGroup
+				continue
+			}
+			k := keys[r]
+			s := (HashInt64(k) * fib) >> shift
 			for {
 				e := &slots[s]
 				if e.gid == 0 {
 					if insert {
-						e.key = k
-						e.gid = uint32(t.groups) + 1
-						groups[r] = uint32(t.groups)
-						t.groups++
+						g := t.newGroup()
+						e.key, e.gid = k, g+1
+						t.ints.n++
+						groups[r] = g
 						newRows = append(newRows, int32(r))
 					} else {
 						groups[r] = NoGroup
@@ -456,8 +288,67 @@ func runIntKeys[T integer](t *Table, vals []T, col arrow.Array, groups []uint32,
 			}
 		}
 	}
-	t.stores[0].appendRows(col, newRows)
+	for c, st := range t.stores {
+		st.appendRows(cols[c], newRows)
+	}
 	t.newRows = newRows
+	return rest
+}
+
+// intKeys fills keys (and kinds) from one integer-valued column.
+func intKeys(col arrow.Array, nullIsKey bool, keys []int64, kinds []uint8) {
+	switch col.DataType().ID() {
+	case arrow.INT8:
+		widen(arrow.GetValues[int8](col.Data(), 1), keys)
+	case arrow.INT16:
+		widen(arrow.GetValues[int16](col.Data(), 1), keys)
+	case arrow.INT32, arrow.DATE32:
+		widen(arrow.GetValues[int32](col.Data(), 1), keys)
+	case arrow.UINT8:
+		widen(arrow.GetValues[uint8](col.Data(), 1), keys)
+	case arrow.UINT16:
+		widen(arrow.GetValues[uint16](col.Data(), 1), keys)
+	case arrow.UINT32:
+		widen(arrow.GetValues[uint32](col.Data(), 1), keys)
+	case arrow.UINT64:
+		widen(arrow.GetValues[uint64](col.Data(), 1), keys)
+	default:
+		copy(keys, arrow.GetValues[int64](col.Data(), 1))
+	}
+	clear(kinds)
+	if col.NullN() == 0 {
+		return
+	}
+	null := rowNull
+	if !nullIsKey {
+		null = rowNoGroup
+	}
+	bm, off := nullBitmap(col)
+	for i := range kinds {
+		if rowIsNull(bm, off, int32(i)) {
+			kinds[i] = null
+		}
+	}
+}
+
+func widen[T integer](vals []T, keys []int64) {
+	for i := range keys {
+		keys[i] = int64(vals[i])
+	}
+}
+
+func growInt64s(s []int64, n int) []int64 {
+	if cap(s) < n {
+		return make([]int64, n)
+	}
+	return s[:n]
+}
+
+func growUint8s(s []uint8, n int) []uint8 {
+	if cap(s) < n {
+		return make([]uint8, n)
+	}
+	return s[:n]
 }
 
 func growUint64s(s []uint64, n int) []uint64 {

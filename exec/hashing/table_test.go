@@ -11,16 +11,38 @@ import (
 )
 
 // rowKey renders row i of cols as text, for comparing against a Go map.
-func rowKey(cols []arrow.Array, i int) string {
+func keyText(cols []arrow.Array, i int) string {
 	s := ""
 	for _, c := range cols {
-		if c.IsNull(i) {
+		if c.IsNull(i) || c.DataType().ID() == arrow.NULL {
 			s += "|NULL"
 		} else {
 			s += "|" + c.ValueStr(i)
 		}
 	}
 	return s
+}
+
+// renumber maps group ids to 0, 1, ... in order of first appearance
+// (NoGroup stays), returning the new ids and, per new id, the original.
+func renumber(groups []uint32) ([]uint32, []uint32) {
+	ids := map[uint32]uint32{}
+	var orig []uint32
+	out := make([]uint32, len(groups))
+	for i, g := range groups {
+		if g == NoGroup {
+			out[i] = g
+			continue
+		}
+		id, ok := ids[g]
+		if !ok {
+			id = uint32(len(orig))
+			ids[g] = id
+			orig = append(orig, g)
+		}
+		out[i] = id
+	}
+	return out, orig
 }
 
 func TestTableGroups(t *testing.T) {
@@ -87,6 +109,42 @@ func TestTableGroups(t *testing.T) {
 			wantKeys:   []string{"|x", "|yy", "|"},
 		},
 		{
+			name: "bigint pair: small values pack, large ones do not",
+			cols: []column{
+				{arrow.PrimitiveTypes.Int64, []any{1, 1 << 40, 1, 1 << 40, nil, -1 << 40, nil}},
+				{arrow.PrimitiveTypes.Int32, []any{7, 7, 7, 7, 7, 7, 7}},
+			},
+			wantGroups: []uint32{0, 1, 0, 1, 2, 3, 2},
+			wantKeys:   []string{"|1|7", "|1099511627776|7", "|NULL|7", "|-1099511627776|7"},
+		},
+		{
+			name: "decimal, int8, bool and a long string: general path",
+			cols: []column{
+				{dec, []any{"1.00", "99999999.99", "1.00", nil, "99999999.99"}},
+				{arrow.PrimitiveTypes.Int8, []any{-1, -1, -1, nil, -1}},
+				{arrow.FixedWidthTypes.Boolean, []any{nil, false, nil, true, false}},
+				{arrow.BinaryTypes.String, []any{"x", "a long string", "x", nil, "a long string"}},
+			},
+			wantGroups: []uint32{0, 1, 0, 2, 1},
+			wantKeys:   []string{"|1|-1|NULL|x", "|99999999.99|-1|false|a long string", "|NULL|NULL|true|NULL"},
+		},
+		{
+			name: "packed keys with NULL never matching",
+			cols: []column{
+				{arrow.BinaryTypes.String, []any{"ab", nil, "ab", "abcdefghij", "ab"}},
+				{arrow.PrimitiveTypes.Int16, []any{3, 3, nil, 3, 3}},
+			},
+			nullIsKey:  []bool{false, true},
+			wantGroups: []uint32{0, NoGroup, 1, 2, 0},
+			wantKeys:   []string{"|ab|3", "|ab|NULL", "|abcdefghij|3"},
+		},
+		{
+			name:       "NULL-typed key",
+			cols:       []column{{arrow.Null, []any{nil, nil}}, {arrow.BinaryTypes.String, []any{"a", "b"}}},
+			wantGroups: []uint32{0, 1},
+			wantKeys:   []string{"|NULL|a", "|NULL|b"},
+		},
+		{
 			name:       "no key columns",
 			cols:       []column{},
 			wantGroups: []uint32{0, 0, 0},
@@ -112,8 +170,10 @@ func TestTableGroups(t *testing.T) {
 			if err := tab.Insert(cols, groups); err != nil {
 				t.Fatal(err)
 			}
-			if fmt.Sprint(groups) != fmt.Sprint(c.wantGroups) {
-				t.Errorf("groups %v, want %v", groups, c.wantGroups)
+			// Ids are compared up to renumbering in order of appearance.
+			canon, orig := renumber(groups)
+			if fmt.Sprint(canon) != fmt.Sprint(c.wantGroups) {
+				t.Errorf("groups %v (renumbered from %v), want %v", canon, groups, c.wantGroups)
 			}
 			if tab.Len() != len(c.wantKeys) {
 				t.Fatalf("Len %d, want %d", tab.Len(), len(c.wantKeys))
@@ -123,7 +183,7 @@ func TestTableGroups(t *testing.T) {
 				t.Fatal(err)
 			}
 			for g, want := range c.wantKeys {
-				if got := rowKey(keys, g); got != want {
+				if got := keyText(keys, int(orig[g])); got != want {
 					t.Errorf("key of group %d = %q, want %q", g, got, want)
 				}
 			}
@@ -219,7 +279,9 @@ func TestTableSurvivesCollisions(t *testing.T) {
 }
 
 // TestTableMatchesGoMap inserts random keys over many batches and slices
-// (so the table grows several times) and checks every id against a map.
+// (so the table grows several times) and checks every id against a map:
+// one id per key, one key per id. Keys of mixed lengths take both the
+// packed and the general path.
 func TestTableMatchesGoMap(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -239,6 +301,7 @@ func TestTableMatchesGoMap(t *testing.T) {
 				t.Fatal(err)
 			}
 			ref := map[string]uint32{}
+			owner := map[uint32]string{}
 			for batch := 0; batch < 20; batch++ {
 				n := 1 + rng.Intn(10000)
 				cols := make([]arrow.Array, len(c.types))
@@ -257,7 +320,7 @@ func TestTableMatchesGoMap(t *testing.T) {
 						case *array.Int32Builder:
 							b.Append(int32(k % 100))
 						case *array.StringBuilder:
-							b.Append(fmt.Sprint("s", k%300))
+							b.Append(fmt.Sprint("s", k%300)) // "s0" packs, "s128" does not
 						case *array.Float64Builder:
 							b.Append(float64(k) / 4)
 						}
@@ -272,14 +335,17 @@ func TestTableMatchesGoMap(t *testing.T) {
 					t.Fatal(err)
 				}
 				for r := 0; r < n; r++ {
-					k := rowKey(cols, r)
+					k := keyText(cols, r)
 					g, ok := ref[k]
 					if !ok {
-						g = uint32(len(ref))
-						ref[k] = g
+						if o, taken := owner[groups[r]]; taken {
+							t.Fatalf("batch %d row %d: keys %s and %s share group %d", batch, r, o, k, groups[r])
+						}
+						g = groups[r]
+						ref[k], owner[g] = g, k
 					}
-					if groups[r] != g {
-						t.Fatalf("batch %d row %d key %s: group %d, want %d", batch, r, k, groups[r], g)
+					if groups[r] != g || int(g) >= tab.Len() {
+						t.Fatalf("batch %d row %d key %s: group %d, want %d (of %d)", batch, r, k, groups[r], g, tab.Len())
 					}
 				}
 				for _, col := range cols {
@@ -294,8 +360,8 @@ func TestTableMatchesGoMap(t *testing.T) {
 				t.Fatal(err)
 			}
 			for g := 0; g < tab.Len(); g++ {
-				if ref[rowKey(keys, g)] != uint32(g) {
-					t.Fatalf("stored key of group %d is %s", g, rowKey(keys, g))
+				if ref[keyText(keys, g)] != uint32(g) {
+					t.Fatalf("stored key of group %d is %s", g, keyText(keys, g))
 				}
 			}
 			part, err := tab.Keys(mem, 5, 9)
@@ -303,8 +369,8 @@ func TestTableMatchesGoMap(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i := 0; i < 4; i++ {
-				if rowKey(part, i) != rowKey(keys, 5+i) {
-					t.Errorf("Keys(5, 9) row %d = %s, want %s", i, rowKey(part, i), rowKey(keys, 5+i))
+				if keyText(part, i) != keyText(keys, 5+i) {
+					t.Errorf("Keys(5, 9) row %d = %s, want %s", i, keyText(part, i), keyText(keys, 5+i))
 				}
 			}
 			for _, k := range append(keys, part...) {
