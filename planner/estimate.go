@@ -1,6 +1,5 @@
 package planner
 
-
 // EstimateRows guesses how many rows a logical plan produces, from table
 // statistics and fixed selectivities. It only has to rank inputs (which side
 // of a join builds, whether a side is small enough to broadcast), so crude
