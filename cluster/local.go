@@ -42,6 +42,7 @@ func (s *LocalScheduler) Run(ctx context.Context, plan *physical.StagePlan, mem 
 		mem:     mem,
 		metrics: metrics,
 		store:   shuffle.NewStore(),
+		shared:  exec.NewQueryState(),
 		slots:   make(chan struct{}, max(1, s.Slots)),
 		done:    make([]chan struct{}, len(plan.Stages)),
 		ctx:     ctx,
@@ -75,6 +76,7 @@ type query struct {
 	mem       memory.Allocator
 	metrics   *exec.Metrics
 	store     *shuffle.Store
+	shared    *exec.QueryState
 	slots     chan struct{}
 	done      []chan struct{}
 	ctx       context.Context
@@ -221,7 +223,7 @@ func (q *query) runTask(st *physical.Stage, p int, emit func(arrow.RecordBatch) 
 			err = fmt.Errorf("internal error in stage %d task %d: %v", st.ID, p, r)
 		}
 	}()
-	tc := &exec.TaskContext{Mem: q.mem, BatchSize: q.sched.BatchSize, TempDir: q.sched.TempDir}
+	tc := &exec.TaskContext{Query: q.shared, Mem: q.mem, BatchSize: q.sched.BatchSize, TempDir: q.sched.TempDir}
 	if tc.BatchSize <= 0 {
 		tc.BatchSize = exec.DefaultBatchSize
 	}
@@ -312,5 +314,6 @@ func (r *ResultStream) Close() error {
 		}
 	}
 	r.q.store.Close()
+	r.q.shared.Release()
 	return nil
 }

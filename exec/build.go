@@ -106,8 +106,12 @@ func (b *Builder) buildNode(tc *TaskContext, node physical.Node, partition int) 
 			return nil, err
 		}
 		return closeOnError(ins, func() (Operator, error) {
-			return NewHashJoin(tc, ins[0], ins[1], HashJoinSpec{Type: n.Type, LeftKeys: n.LeftKeys,
-				RightKeys: n.RightKeys, NullSafe: n.NullSafe, Filter: n.Filter})
+			spec := HashJoinSpec{Type: n.Type, LeftKeys: n.LeftKeys,
+				RightKeys: n.RightKeys, NullSafe: n.NullSafe, Filter: n.Filter}
+			if n.Distribution == physical.JoinBroadcast {
+				spec.ShareBuild = n
+			}
+			return NewHashJoin(tc, ins[0], ins[1], spec)
 		})
 	case *physical.NestedLoopJoin:
 		ins, err := b.children(n, partition, partition)

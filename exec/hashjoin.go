@@ -27,6 +27,11 @@ type HashJoinSpec struct {
 	// right ones, or nil. A pair of rows matches only when its keys are equal
 	// and Filter is TRUE, which decides outer, semi, anti and mark results.
 	Filter planner.Expr
+	// ShareBuild, when not nil, identifies a broadcast join whose hash table
+	// all the query's tasks share through TaskContext.Query: built once by
+	// the first task, read by all. Only for joins that never mark build
+	// rows (not Right or Full).
+	ShareBuild any
 }
 
 // joinPhase is what a hash join is doing with its current probe batch.
@@ -72,6 +77,10 @@ type hashJoin struct {
 
 	built bool
 	build buildSide
+	// shareKey names the shared build (see HashJoinSpec.ShareBuild);
+	// shared tells that j.build belongs to the QueryState, not to j.
+	shareKey any
+	shared   bool
 
 	// The current probe batch and its progress.
 	probe       arrow.RecordBatch
@@ -111,6 +120,9 @@ func NewHashJoin(tc *TaskContext, left, right Operator, spec HashJoinSpec) (Oper
 	j, err := newJoin(tc, left, right, spec.Type, spec.Filter)
 	if err != nil {
 		return nil, fmt.Errorf("hash join: %w", err)
+	}
+	if spec.ShareBuild != nil && tc.Query != nil && !j.keepsBuildRows() {
+		j.shareKey = spec.ShareBuild
 	}
 	j.nullSafe = spec.NullSafe
 	if j.nullSafe == nil {
@@ -218,7 +230,15 @@ func (j *hashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		return nil, io.EOF
 	}
 	if !j.built {
-		if err := j.buildTable(ctx); err != nil {
+		if j.shareKey != nil {
+			b, err := j.tc.Query.buildFor(ctx, j.shareKey, j.buildTable)
+			if err != nil {
+				return nil, err
+			}
+			j.build, j.shared = *b, true
+			// Lookups need scratch space of their own.
+			j.build.table = b.table.Prober()
+		} else if err := j.buildTable(ctx, &j.build); err != nil {
 			return nil, err
 		}
 		j.built = true
@@ -269,6 +289,15 @@ func (j *hashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 func (j *hashJoin) finish() {
 	j.done = true
 	j.endProbe()
+	j.releaseBuild()
+}
+
+// releaseBuild frees the build side unless the query shares it.
+func (j *hashJoin) releaseBuild() {
+	if j.shared {
+		j.build = buildSide{}
+		return
+	}
 	j.build.release()
 }
 
@@ -279,7 +308,7 @@ func (j *hashJoin) Close() error {
 	}
 	j.closed = true
 	j.endProbe()
-	j.build.release()
+	j.releaseBuild()
 	err := j.left.Close()
 	if err2 := j.right.Close(); err == nil {
 		err = err2

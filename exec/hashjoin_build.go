@@ -61,13 +61,12 @@ func (b *buildSide) candidates(g uint32) []int32 {
 	return b.byGroup[b.start[g]:b.start[g+1]]
 }
 
-// buildTable reads the whole right input and indexes it by key.
-func (j *hashJoin) buildTable(ctx context.Context) error {
+// buildTable reads the whole right input into b and indexes it by key.
+func (j *hashJoin) buildTable(ctx context.Context, b *buildSide) error {
 	batch, err := joinReadAll(ctx, j.tc.Mem, j.right)
 	if err != nil {
 		return err
 	}
-	b := &j.build
 	b.batch = batch
 	if batch != nil {
 		b.rows = int(batch.NumRows())

@@ -34,6 +34,9 @@ const DefaultBatchSize = 8192
 // Arrow memory comes from (tied to the query's memory pool), the target batch
 // size, and a directory for spill files.
 type TaskContext struct {
+	// Query holds what the query's tasks share in this process; nil when
+	// nothing is shared (tests, single operators).
+	Query     *QueryState
 	Mem       memory.Allocator
 	BatchSize int
 	TempDir   string

@@ -59,7 +59,11 @@ func (b *binder) bindCreateView(v *pg.ViewStmt) (Statement, error) {
 	if sel == nil {
 		return nil, b.errAt(-1, "a view must be a query")
 	}
+	// The new definition must not reach the view itself, even through the
+	// old definition or other views (CREATE OR REPLACE VIEW v AS ... v ...).
+	b.views = append(b.views, strings.ToLower(name))
 	rel, err := b.bindQuery(sel, nil, nil)
+	b.views = b.views[:len(b.views)-1]
 	if err != nil {
 		return nil, err
 	}

@@ -46,7 +46,8 @@ const (
 // hash, probes by it and compares candidates column by column. Whether a key
 // packs depends on its values only, so one key never takes two paths.
 //
-// A Table is not safe for concurrent use (Lookup too reuses scratch space).
+// A Table is not safe for concurrent use (Lookup too reuses scratch space);
+// see Prober for concurrent lookups.
 type Table struct {
 	types     []arrow.DataType
 	nullIsKey []bool
@@ -59,7 +60,12 @@ type Table struct {
 	nullGroup uint32 // group id plus one of the NULL key on the intKeys path
 	general   hashTable
 
-	// Scratch space reused across batches.
+	*tableScratch
+}
+
+// tableScratch is space a Table reuses across batches. Probers have their
+// own, which is what lets them look keys up concurrently.
+type tableScratch struct {
 	keys       []int64
 	kinds      []uint8
 	rest       []int32
@@ -70,6 +76,15 @@ type Table struct {
 	newRows    []int32
 	eq         []bool
 	skipByNull []bool
+}
+
+// Prober returns a view of t for lookups only, with scratch space of its
+// own: several Probers may Lookup at once (the tasks of a broadcast join
+// share one table), as long as nothing Inserts into t meanwhile.
+func (t *Table) Prober() *Table {
+	p := *t
+	p.tableScratch = &tableScratch{}
+	return &p
 }
 
 // NewTable returns an empty table for keys of the given types. nullIsKey
@@ -85,7 +100,7 @@ func NewTable(types []arrow.DataType, nullIsKey []bool) (*Table, error) {
 	if len(nullIsKey) != len(types) {
 		return nil, fmt.Errorf("hashing: %d key types but %d NULL rules", len(types), len(nullIsKey))
 	}
-	t := &Table{types: types, nullIsKey: nullIsKey}
+	t := &Table{types: types, nullIsKey: nullIsKey, tableScratch: &tableScratch{}}
 	for _, dt := range types {
 		s, err := newKeyStore(dt)
 		if err != nil {
