@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -19,6 +20,10 @@ func BenchmarkTPCH(b *testing.B) {
 	dir := os.Getenv("EMBER_TPCH_DATA")
 	if dir == "" {
 		dir = "testdata/tpch/sf0.01"
+	}
+	if os.Getenv("GOGC") == "" {
+		// As the ember binary runs (see cmd/ember's tuneGC).
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	ctx := context.Background()
 	s, err := NewSession(ctx, WithAllocator(memory.NewGoAllocator()))

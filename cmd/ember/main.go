@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 )
 
 // version is the version `ember version` prints, set with -ldflags
@@ -21,7 +22,19 @@ const (
 )
 
 func main() {
+	tuneGC()
 	os.Exit(run(os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
+}
+
+// tuneGC lets the heap grow to five times the live data between
+// collections instead of twice (GOGC=400 rather than 100), unless GOGC is
+// set: a query allocates and drops batches at a high rate, and with the
+// default the collector costs about a quarter of the run time of the TPC-H
+// queries.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 }
 
 // stdio is where a run reads and writes; tests do not replace it (they run
