@@ -10,6 +10,7 @@ import (
 
 	"github.com/ember-sql/ember/catalog"
 	"github.com/ember-sql/ember/cluster"
+	"github.com/ember-sql/ember/exec"
 	"github.com/ember-sql/ember/sql"
 )
 
@@ -42,7 +43,7 @@ func WithAllocator(mem memory.Allocator) Option {
 
 // NewSession starts a session.
 func NewSession(ctx context.Context, opts ...Option) (*Session, error) {
-	s := &Session{cat: catalog.New(), conf: defaultConfig(runtime.NumCPU()), mem: memory.DefaultAllocator}
+	s := &Session{cat: catalog.New(), conf: defaultConfig(runtime.NumCPU()), mem: exec.NewPoolAllocator()}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err

@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"testing"
-
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // BenchmarkTPCH times each TPC-H query in one session. The data comes from
@@ -26,7 +24,7 @@ func BenchmarkTPCH(b *testing.B) {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	ctx := context.Background()
-	s, err := NewSession(ctx, WithAllocator(memory.NewGoAllocator()))
+	s, err := NewSession(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
