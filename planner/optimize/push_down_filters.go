@@ -41,7 +41,7 @@ func pushDown(n planner.Node, preds []planner.Expr) planner.Node {
 		for _, c := range planner.SplitConjunction(n.Predicate) {
 			preds = append(preds, planner.SplitConjunction(factorOr(c))...)
 		}
-		return pushDown(n.Input, preds)
+		return pushDown(n.Input, dedupe(preds))
 	case *planner.Project:
 		var below, above []planner.Expr
 		for _, p := range preds {
@@ -166,6 +166,19 @@ func pushDownJoin(j *planner.Join, preds []planner.Expr) planner.Node {
 		}
 	}
 	cond = append(cond, toCond...)
+	if j.Type == planner.JoinInner {
+		// A disjunction over both sides still implies a filter on each side
+		// when every branch constrains it (TPC-H Q7's nation pairs, Q19's
+		// part and lineitem brackets): push those down as well.
+		for _, c := range cond {
+			if l := impliedFor(c, 0, nL); l != nil {
+				toLeft = append(toLeft, l)
+			}
+			if r := impliedFor(c, nL, nL+nR); r != nil {
+				toRight = append(toRight, planner.ShiftColumns(r, -nL))
+			}
+		}
+	}
 	left := pushDown(j.Left, toLeft)
 	right := pushDown(j.Right, toRight)
 	return withFilter(planner.NewJoin(left, right, j.Type, planner.Conjoin(cond)), above)
@@ -233,10 +246,55 @@ func splitDisjunction(e planner.Expr) []planner.Expr {
 }
 
 func withFilter(n planner.Node, preds []planner.Expr) planner.Node {
+	preds = dedupe(preds)
 	if len(preds) == 0 {
 		return n
 	}
 	return &planner.Filter{Input: n, Predicate: planner.Conjoin(preds)}
+}
+
+// dedupe drops conjuncts that repeat an earlier one.
+func dedupe(preds []planner.Expr) []planner.Expr {
+	var out []planner.Expr
+	for _, p := range preds {
+		if !containsExpr(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// impliedFor derives, from a disjunction, a predicate over the columns
+// [lo, hi) only that every row satisfying it also satisfies: the OR of each
+// branch's conjuncts within that range. It returns nil when some branch has
+// none (then nothing is implied) or e is not a disjunction.
+//
+//	(n1 = 'FRANCE' AND n2 = 'GERMANY') OR (n1 = 'GERMANY' AND n2 = 'FRANCE')
+//	implies  n1 = 'FRANCE' OR n1 = 'GERMANY'
+func impliedFor(e planner.Expr, lo, hi int) planner.Expr {
+	branches := splitDisjunction(e)
+	if len(branches) < 2 || planner.IsVolatile(e) {
+		return nil
+	}
+	var implied planner.Expr
+	for _, b := range branches {
+		var mine []planner.Expr
+		for _, c := range planner.SplitConjunction(b) {
+			if planner.ColumnsWithin(c, lo, hi) && len(planner.ColumnsUsed(c)) > 0 {
+				mine = append(mine, c)
+			}
+		}
+		if len(mine) == 0 {
+			return nil
+		}
+		part := planner.Conjoin(mine)
+		if implied == nil {
+			implied = part
+		} else {
+			implied = &planner.Binary{Op: planner.OpOr, Left: implied, Right: part, DataType: planner.TypeBoolean}
+		}
+	}
+	return implied
 }
 
 func containsExpr(list []planner.Expr, e planner.Expr) bool {

@@ -5,8 +5,9 @@ import (
 )
 
 // ReorderJoins orders each tree of inner joins (a FROM list with commas, or
-// a chain of INNER JOINs) greedily: it starts from the largest input (the
-// fact table, which then streams through every join as the probe side) and
+// a chain of INNER JOINs) greedily: it starts from the input that reads the
+// largest table (the fact table, which then streams through every join as
+// the probe side) and
 // adds, one at a time, the smallest input that an equality connects to
 // those already joined. Only when no input is connected does it accept a
 // cross product. The smaller side of each join ends up on the right, the
@@ -136,9 +137,16 @@ func reorder(width int, leaves []planner.Node, conds []planner.Expr) (planner.No
 	used := make([]bool, n)
 	condUsed := make([]bool, len(conds))
 	inSet := map[int]bool{}
+	// The probe side is the input largest before filtering: in a star or
+	// snowflake schema, the fact table. Filter estimates are too crude to
+	// rank a filtered fact table against an unfiltered dimension.
+	base := make([]float64, n)
+	for i, l := range leaves {
+		base[i] = baseRows(l)
+	}
 	first := 0
 	for i := range leaves {
-		if est[i] > est[first] {
+		if base[i] > base[first] || (base[i] == base[first] && est[i] > est[first]) {
 			first = i
 		}
 	}
@@ -233,6 +241,25 @@ func reorder(width int, leaves []planner.Node, conds []planner.Expr) (planner.No
 		names[g] = cur.Schema().Field(pos[g]).Name
 	}
 	return planner.NewProject(cur, exprs, names), true
+}
+
+// baseRows is the row estimate of n ignoring its filters: the size of the
+// largest table it reads.
+func baseRows(n planner.Node) float64 {
+	if s, ok := n.(*planner.Scan); ok {
+		if rows := s.Table.Statistics().Rows; rows >= 0 {
+			return float64(rows)
+		}
+		return 1e7
+	}
+	best := 0.0
+	for _, c := range n.Children() {
+		best = max(best, baseRows(c))
+	}
+	if best == 0 {
+		return planner.EstimateRows(n)
+	}
+	return best
 }
 
 func isEquality(e planner.Expr) bool {
