@@ -121,11 +121,15 @@ func (ctx *exprCtx) compare(op planner.BinaryOp, l, r planner.Expr, loc int32) (
 			return nil, b.errAt(loc, "cannot compare %s and %s", planner.TypeName(lt), planner.TypeName(rt))
 		}
 		done := false
-		if lit, ok := r.(*planner.Literal); ok && !isConstant(l) {
+		// Only where the common type is the column's own: a string column
+		// compared with a number is compared as numbers (each string cast,
+		// as Spark's ANSI mode does), not as strings.
+		common, cerr := planner.CommonType(lt, rt)
+		if lit, ok := r.(*planner.Literal); ok && !isConstant(l) && cerr == nil && arrow.TypeEqual(common, lt) {
 			if out, exact, err := foldCast(lit, lt); err == nil && out != nil && exact {
 				r, done = out, true
 			}
-		} else if lit, ok := l.(*planner.Literal); ok && !isConstant(r) {
+		} else if lit, ok := l.(*planner.Literal); ok && !isConstant(r) && cerr == nil && arrow.TypeEqual(common, rt) {
 			if out, exact, err := foldCast(lit, rt); err == nil && out != nil && exact {
 				l, done = out, true
 			}
