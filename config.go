@@ -15,12 +15,16 @@ import (
 //	ember.sql.broadcastRows        largest estimated row count of a join side that is
 //	                               broadcast instead of shuffled (default 200000)
 //	ember.sql.maxScanPartitions    most partitions of one scan (default: 4 × ember.cores)
+//	ember.sql.memoryLimit          most Arrow memory one query may hold, in bytes or with a
+//	                               k, m or g suffix (default: no limit); a query that needs
+//	                               more fails with an error saying so
 type Config struct {
 	Cores             int
 	ShufflePartitions int
 	BatchSize         int
 	BroadcastRows     int
 	MaxScanPartitions int
+	MemoryLimit       int64
 	// set records which keys were given explicitly.
 	set map[string]bool
 }
@@ -40,9 +44,17 @@ var configKeys = map[string]func(c *Config) *int{
 // Set sets one key; an unknown key or a value that is not a positive
 // integer is an error.
 func (c *Config) Set(key, value string) error {
+	if strings.EqualFold(key, "ember.sql.memoryLimit") {
+		n, err := parseSize(value)
+		if err != nil {
+			return fmt.Errorf("configuration %s: %w", key, err)
+		}
+		c.MemoryLimit = n
+		return nil
+	}
 	field, ok := configKeys[strings.ToLower(key)]
 	if !ok {
-		keys := make([]string, 0, len(configKeys))
+		keys := []string{"ember.sql.memorylimit"}
 		for k := range configKeys {
 			keys = append(keys, k)
 		}
@@ -71,4 +83,24 @@ func (c *Config) maxScanPartitions() int {
 		return c.MaxScanPartitions
 	}
 	return 4 * c.Cores
+}
+
+// parseSize reads a byte count: digits with an optional k, m or g suffix
+// (powers of 1024).
+func parseSize(v string) (int64, error) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	mult := int64(1)
+	switch {
+	case strings.HasSuffix(v, "k"):
+		mult, v = 1<<10, strings.TrimSuffix(v, "k")
+	case strings.HasSuffix(v, "m"):
+		mult, v = 1<<20, strings.TrimSuffix(v, "m")
+	case strings.HasSuffix(v, "g"):
+		mult, v = 1<<30, strings.TrimSuffix(v, "g")
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%q is not a size (like 512m or 4g)", v)
+	}
+	return n * mult, nil
 }

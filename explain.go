@@ -39,7 +39,7 @@ func (s *Session) explain(ctx context.Context, st *sql.Explain) (string, error) 
 	}
 	metrics := exec.NewMetrics()
 	start := time.Now()
-	stream := s.start(ctx, qp, metrics)
+	stream, pool := s.start(ctx, qp, metrics)
 	var rows int64
 	for {
 		b, err := stream.Next(ctx)
@@ -64,7 +64,7 @@ func (s *Session) explain(ctx context.Context, st *sql.Explain) (string, error) 
 		return fmt.Sprintf("  [rows=%d batches=%d tasks=%d time=%s mem=%s]", m.Rows.Load(), m.Batches.Load(),
 			m.Tasks.Load(), time.Duration(m.Nanos.Load()).Round(time.Microsecond), formatBytes(m.PeakBytes.Load()))
 	}))
-	fmt.Fprintf(&sb, "Total: %d rows in %s\n", rows, elapsed.Round(time.Microsecond))
+	fmt.Fprintf(&sb, "Total: %d rows in %s, peak memory %s\n", rows, elapsed.Round(time.Microsecond), formatBytes(pool.Peak()))
 	return sb.String(), nil
 }
 

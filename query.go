@@ -52,9 +52,11 @@ func (s *Session) planQuery(ctx context.Context, logical planner.Node, trace boo
 	return qp, nil
 }
 
-// start runs a planned query on the session's scheduler.
-func (s *Session) start(ctx context.Context, qp *queryPlan, metrics *exec.Metrics) *cluster.ResultStream {
-	return s.sched.Run(ctx, qp.stages, s.mem, metrics)
+// start runs a planned query on the session's scheduler, with its own
+// memory pool (accounting and the configured limit).
+func (s *Session) start(ctx context.Context, qp *queryPlan, metrics *exec.Metrics) (*cluster.ResultStream, *exec.MemoryPool) {
+	pool := exec.NewMemoryPool(s.mem, s.conf.MemoryLimit)
+	return s.sched.Run(ctx, qp.stages, pool, metrics), pool
 }
 
 func indent(text string) string {

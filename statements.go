@@ -27,7 +27,7 @@ func (s *Session) run(ctx context.Context, stmt sql.Statement) (*Result, error) 
 		if err != nil {
 			return nil, err
 		}
-		stream := s.start(ctx, qp, nil)
+		stream, _ := s.start(ctx, qp, nil)
 		return &Result{schema: st.Plan.Schema(), stream: stream}, nil
 	case *sql.Explain:
 		text, err := s.explain(ctx, st)
@@ -80,7 +80,7 @@ func (s *Session) collect(ctx context.Context, plan planner.Node) ([]arrow.Recor
 	if err != nil {
 		return nil, err
 	}
-	stream := s.start(ctx, qp, nil)
+	stream, _ := s.start(ctx, qp, nil)
 	defer stream.Close()
 	var out []arrow.RecordBatch
 	for {

@@ -51,6 +51,9 @@ func (s *LocalScheduler) Run(ctx context.Context, plan *physical.StagePlan, mem 
 	for i := range q.done {
 		q.done[i] = make(chan struct{})
 	}
+	if pool, ok := mem.(interface{ Err() error }); ok {
+		q.memoryCheck = pool.Err
+	}
 	q.consumers = make([]int, len(plan.Stages))
 	for _, st := range plan.Stages {
 		for _, in := range st.Inputs {
@@ -85,6 +88,8 @@ type query struct {
 	mu        sync.Mutex
 	err       error
 	consumers []int
+	// memoryCheck reports a query over its memory limit (nil: no limit).
+	memoryCheck func() error
 }
 
 func (q *query) fail(err error) {
@@ -223,7 +228,7 @@ func (q *query) runTask(st *physical.Stage, p int, emit func(arrow.RecordBatch) 
 			err = fmt.Errorf("internal error in stage %d task %d: %v", st.ID, p, r)
 		}
 	}()
-	tc := &exec.TaskContext{Query: q.shared, Mem: q.mem, BatchSize: q.sched.BatchSize, TempDir: q.sched.TempDir}
+	tc := &exec.TaskContext{Query: q.shared, Mem: q.mem, MemoryCheck: q.memoryCheck, BatchSize: q.sched.BatchSize, TempDir: q.sched.TempDir}
 	if tc.BatchSize <= 0 {
 		tc.BatchSize = exec.DefaultBatchSize
 	}
@@ -250,6 +255,11 @@ func (q *query) runTask(st *physical.Stage, p int, emit func(arrow.RecordBatch) 
 		}
 		if err := emit(batch); err != nil {
 			return err
+		}
+		if q.memoryCheck != nil {
+			if err := q.memoryCheck(); err != nil {
+				return err
+			}
 		}
 	}
 }

@@ -38,6 +38,9 @@ type TaskContext struct {
 	// nothing is shared (tests, single operators).
 	Query     *QueryState
 	Mem       memory.Allocator
+	// MemoryCheck, when set, reports whether the query went past its memory
+	// limit; sources call it per batch so that a query over its limit stops.
+	MemoryCheck func() error
 	BatchSize int
 	TempDir   string
 	// MemoryBudget is how many bytes of input an operator that holds all

@@ -45,6 +45,11 @@ func (s *scanOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if s.tc.MemoryCheck != nil {
+			if err := s.tc.MemoryCheck(); err != nil {
+				return nil, err
+			}
+		}
 		if s.reader == nil {
 			if s.next >= len(s.splits) {
 				return nil, io.EOF
