@@ -36,13 +36,13 @@ const DefaultBatchSize = 8192
 type TaskContext struct {
 	// Query holds what the query's tasks share in this process; nil when
 	// nothing is shared (tests, single operators).
-	Query     *QueryState
-	Mem       memory.Allocator
+	Query *QueryState
+	Mem   memory.Allocator
 	// MemoryCheck, when set, reports whether the query went past its memory
 	// limit; sources call it per batch so that a query over its limit stops.
 	MemoryCheck func() error
-	BatchSize int
-	TempDir   string
+	BatchSize   int
+	TempDir     string
 	// MemoryBudget is how many bytes of input an operator that holds all
 	// of it (sort) may keep before spilling sorted runs to TempDir; 0 means
 	// no limit.
