@@ -3,9 +3,7 @@ package ember
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -111,29 +109,15 @@ func runSLTStatement(ctx context.Context, s *Session, text string) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	defer res.Close()
-	var names []string
-	for _, f := range res.Schema().Fields() {
-		names = append(names, f.Name)
+	rows, err := resultStrings(ctx, res, sltValue)
+	if err != nil {
+		return nil, err
 	}
-	out := []string{strings.Join(names, "\t")}
-	for {
-		b, err := res.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		for r := 0; r < int(b.NumRows()); r++ {
-			vals := make([]string, b.NumCols())
-			for c := 0; c < int(b.NumCols()); c++ {
-				vals[c] = sltValue(b.Column(c), r)
-			}
-			out = append(out, strings.Join(vals, " "))
-		}
-		b.Release()
+	out := []string{strings.Join(rows[0], "\t")}
+	for _, r := range rows[1:] {
+		out = append(out, strings.Join(r, " "))
 	}
+	return out, nil
 }
 
 func sltValue(arr arrow.Array, i int) string {

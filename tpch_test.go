@@ -84,6 +84,12 @@ func queryStrings(ctx context.Context, s *Session, text string) ([][]string, err
 	if err != nil {
 		return nil, err
 	}
+	return resultStrings(ctx, res, cellText)
+}
+
+// resultStrings reads a result to the end, closes it, and returns its
+// header then one row per result row, each cell rendered by cell.
+func resultStrings(ctx context.Context, res *Result, cell func(arrow.Array, int) string) ([][]string, error) {
 	defer res.Close()
 	var header []string
 	for _, f := range res.Schema().Fields() {
@@ -101,7 +107,7 @@ func queryStrings(ctx context.Context, s *Session, text string) ([][]string, err
 		for r := 0; r < int(b.NumRows()); r++ {
 			row := make([]string, b.NumCols())
 			for c := 0; c < int(b.NumCols()); c++ {
-				row[c] = cellText(b.Column(c), r)
+				row[c] = cell(b.Column(c), r)
 			}
 			out = append(out, row)
 		}

@@ -134,6 +134,22 @@ func (op BinaryOp) String() string { return binaryOpText[op] }
 // IsComparison reports whether op compares its operands and yields BOOLEAN.
 func (op BinaryOp) IsComparison() bool { return op >= OpEq && op <= OpGtEq || op >= OpIsDistinctFrom }
 
+// Swapped returns the operator that compares swapped operands the same
+// way: (a < b) is (b > a). Symmetric operators return themselves.
+func (op BinaryOp) Swapped() BinaryOp {
+	switch op {
+	case OpLt:
+		return OpGt
+	case OpLtEq:
+		return OpGtEq
+	case OpGt:
+		return OpLt
+	case OpGtEq:
+		return OpLtEq
+	}
+	return op
+}
+
 // IsArithmetic reports whether op is one of + - * / %.
 func (op BinaryOp) IsArithmetic() bool { return op <= OpMod }
 

@@ -436,7 +436,7 @@ func (k *strCmp[O]) compare(mem memory.Allocator, c *chunk, op planner.BinaryOp,
 	l, r := &k.l, &k.r
 	if l.konst {
 		l, r = r, l
-		op = swapOp(op)
+		op = op.Swapped()
 	}
 	la, err := l.nd.eval(mem, c)
 	if err != nil {
@@ -491,17 +491,3 @@ func strCmpConst[O int32 | int64](op planner.BinaryOp, a binarySource[O], v []by
 	}
 }
 
-// swapOp returns op' with (a op b) == (b op' a).
-func swapOp(op planner.BinaryOp) planner.BinaryOp {
-	switch op {
-	case planner.OpLt:
-		return planner.OpGt
-	case planner.OpLtEq:
-		return planner.OpGtEq
-	case planner.OpGt:
-		return planner.OpLt
-	case planner.OpGtEq:
-		return planner.OpLtEq
-	}
-	return op
-}

@@ -84,21 +84,6 @@ func exprEqual(a, b planner.Expr) bool {
 	return true
 }
 
-// flipComparison returns the operator that compares the swapped operands
-// the same way (a < b is b > a).
-func flipComparison(op planner.BinaryOp) planner.BinaryOp {
-	switch op {
-	case planner.OpLt:
-		return planner.OpGt
-	case planner.OpLtEq:
-		return planner.OpGtEq
-	case planner.OpGt:
-		return planner.OpLt
-	case planner.OpGtEq:
-		return planner.OpLtEq
-	}
-	return op
-}
 
 // orientComparison puts first the operand over the left input of a join
 // condition's comparison whose operands each read one side only, so that
@@ -121,7 +106,7 @@ func orientComparison(e planner.Expr, leftWidth int) planner.Expr {
 	ll, lr := side(b.Left)
 	rl, rr := side(b.Right)
 	if lr && !ll && rl && !rr {
-		return &planner.Binary{Op: flipComparison(b.Op), Left: b.Right, Right: b.Left, DataType: b.DataType}
+		return &planner.Binary{Op: b.Op.Swapped(), Left: b.Right, Right: b.Left, DataType: b.DataType}
 	}
 	return e
 }
