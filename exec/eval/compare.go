@@ -490,4 +490,3 @@ func strCmpConst[O int32 | int64](op planner.BinaryOp, a binarySource[O], v []by
 		}
 	}
 }
-

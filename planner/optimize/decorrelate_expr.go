@@ -84,7 +84,6 @@ func exprEqual(a, b planner.Expr) bool {
 	return true
 }
 
-
 // orientComparison puts first the operand over the left input of a join
 // condition's comparison whose operands each read one side only, so that
 // equi-join keys read left = right.
