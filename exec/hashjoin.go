@@ -249,6 +249,12 @@ func (j *hashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 	}
 	for {
+		// A probe batch can pair with very many build rows (a cross join):
+		// notice a cancelled query between output batches, not only when
+		// the inputs are next read.
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if j.probe == nil {
 			if j.leftDone {
 				out, err := j.nextRightTail()
