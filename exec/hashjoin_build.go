@@ -95,6 +95,7 @@ func (j *hashJoin) buildTable(ctx context.Context, b *buildSide) error {
 		return err
 	}
 	groups := make([]uint32, b.rows)
+	b.table.Reserve(b.rows)
 	err = b.table.Insert(keys, groups)
 	freeArrays(keys)
 	if err != nil {

@@ -168,6 +168,14 @@ func (t *Table) Insert(cols []arrow.Array, groups []uint32) error {
 	return t.run(cols, groups, true)
 }
 
+// Reserve makes room for n more keys at once, so that a table whose size
+// is known ahead (a join's build side) is not rehashed as it grows.
+func (t *Table) Reserve(n int) {
+	if t.intKeys || t.pack != nil {
+		t.ints.reserve(n)
+	}
+}
+
 // Lookup writes to groups the group of each row of cols, or NoGroup when
 // its key is not in the table (or has a NULL where NULL is not a key).
 func (t *Table) Lookup(cols []arrow.Array, groups []uint32) error {
