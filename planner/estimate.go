@@ -11,9 +11,8 @@ func EstimateRows(n Node) float64 {
 		if rows < 0 {
 			rows = 1e7
 		}
-		for _, f := range n.Filters {
-			rows *= selectivity(f)
-		}
+		// Scan filters are hints: the Filter above them, which every pushed
+		// filter keeps, accounts for their selectivity.
 		if n.Limit >= 0 && float64(n.Limit) < rows {
 			rows = float64(n.Limit)
 		}
@@ -36,8 +35,12 @@ func EstimateRows(n Node) float64 {
 		if n.Condition == nil {
 			return l * r
 		}
-		// A foreign-key join keeps about the larger side's rows.
-		return max(l, r)
+		// A foreign-key join keeps about the larger side's rows, times the
+		// share of the smaller side's table that its filters keep.
+		if l >= r {
+			return l * min(1, r/max(BaseRows(n.Right), 1))
+		}
+		return r * min(1, l/max(BaseRows(n.Left), 1))
 	case *Sort:
 		if n.Fetch >= 0 {
 			return min(float64(n.Fetch), EstimateRows(n.Input))
@@ -96,4 +99,23 @@ func selectivity(e Expr) float64 {
 		return 0
 	}
 	return 0.5
+}
+
+// BaseRows is the row estimate of n ignoring its filters: the size of the
+// largest table it reads.
+func BaseRows(n Node) float64 {
+	if s, ok := n.(*Scan); ok {
+		if rows := s.Table.Statistics().Rows; rows >= 0 {
+			return float64(rows)
+		}
+		return 1e7
+	}
+	best := 0.0
+	for _, c := range n.Children() {
+		best = max(best, BaseRows(c))
+	}
+	if best == 0 {
+		return EstimateRows(n)
+	}
+	return best
 }

@@ -205,6 +205,10 @@ func sinkSemiJoin(j *planner.Join) (planner.Node, bool) {
 		return nil, false
 	}
 	nL := j.Left.Schema().NumFields()
+	// Sinking pays when the semi join then filters fewer rows than it does
+	// here; below a join that itself filters hard (TPC-H Q21's one nation)
+	// it would probe many more.
+	here := planner.EstimateRows(j.Left)
 	// Columns of the condition that come from the left input.
 	var leftCols []int
 	for c := range planner.ColumnsUsed(j.Condition) {
@@ -240,6 +244,8 @@ func sinkSemiJoin(j *planner.Join) (planner.Node, bool) {
 			allB = allB && c >= a
 		}
 		switch {
+		case allA && planner.EstimateRows(in.Left) > here, allB && planner.EstimateRows(in.Right) > here:
+			return nil, false
 		case allA:
 			// Left columns keep their indexes; right ones shift down by b.
 			cond := planner.RemapColumns(j.Condition, func(i int) int {

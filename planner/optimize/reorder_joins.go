@@ -8,8 +8,9 @@ import (
 // a chain of INNER JOINs) greedily: it starts from the input that reads the
 // largest table (the fact table, which then streams through every join as
 // the probe side) and
-// adds, one at a time, the smallest input that an equality connects to
-// those already joined. Only when no input is connected does it accept a
+// adds, one at a time, the input that an equality connects to those already
+// joined and whose filters keep the smallest share of its table (the
+// smaller input on ties). Only when no input is connected does it accept a
 // cross product. The smaller side of each join ends up on the right, the
 // side hash joins build on.
 //
@@ -142,7 +143,7 @@ func reorder(width int, leaves []planner.Node, conds []planner.Expr) (planner.No
 	// rank a filtered fact table against an unfiltered dimension.
 	base := make([]float64, n)
 	for i, l := range leaves {
-		base[i] = baseRows(l)
+		base[i] = planner.BaseRows(l)
 	}
 	first := 0
 	for i := range leaves {
@@ -170,12 +171,17 @@ func reorder(width int, leaves []planner.Node, conds []planner.Expr) (planner.No
 		return false
 	}
 	for len(order) < n {
+		// Among the connected inputs, the most selective first: joining a
+		// filtered dimension on its key keeps that fraction of the rows, so
+		// the smallest filtered share shrinks the running result most; ties
+		// go to the smaller input.
 		best := -1
+		share := func(i int) float64 { return est[i] / max(base[i], 1) }
 		for i := range leaves {
 			if used[i] || !connected(i) {
 				continue
 			}
-			if best < 0 || est[i] < est[best] {
+			if best < 0 || share(i) < share(best) || (share(i) == share(best) && est[i] < est[best]) {
 				best = i
 			}
 		}
@@ -241,25 +247,6 @@ func reorder(width int, leaves []planner.Node, conds []planner.Expr) (planner.No
 		names[g] = cur.Schema().Field(pos[g]).Name
 	}
 	return planner.NewProject(cur, exprs, names), true
-}
-
-// baseRows is the row estimate of n ignoring its filters: the size of the
-// largest table it reads.
-func baseRows(n planner.Node) float64 {
-	if s, ok := n.(*planner.Scan); ok {
-		if rows := s.Table.Statistics().Rows; rows >= 0 {
-			return float64(rows)
-		}
-		return 1e7
-	}
-	best := 0.0
-	for _, c := range n.Children() {
-		best = max(best, baseRows(c))
-	}
-	if best == 0 {
-		return planner.EstimateRows(n)
-	}
-	return best
 }
 
 func isEquality(e planner.Expr) bool {
