@@ -154,7 +154,7 @@ func NewHashJoin(tc *TaskContext, left, right Operator, spec HashJoinSpec) (Oper
 
 // newJoin sets up what hash and nested loop joins share.
 func newJoin(tc *TaskContext, left, right Operator, typ planner.JoinType, filter planner.Expr) (*hashJoin, error) {
-	if typ < planner.JoinInner || typ > planner.JoinMark {
+	if typ < planner.JoinInner || typ > planner.JoinRightAnti {
 		return nil, fmt.Errorf("unknown join type %d", typ)
 	}
 	ls, rs := left.Schema(), right.Schema()
@@ -333,5 +333,11 @@ var errScalarSubquery = errors.New("scalar subquery returned more than one row")
 
 // keepsBuildRows reports whether unmatched build rows are output.
 func (j *hashJoin) keepsBuildRows() bool {
-	return j.typ == planner.JoinRight || j.typ == planner.JoinFull
+	return j.typ == planner.JoinRight || j.typ == planner.JoinFull || j.buildSideResult()
+}
+
+// buildSideResult reports whether the output is build rows alone, chosen
+// by whether some probe row matched them (RightSemi, RightAnti).
+func (j *hashJoin) buildSideResult() bool {
+	return j.typ == planner.JoinRightSemi || j.typ == planner.JoinRightAnti
 }

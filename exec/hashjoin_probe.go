@@ -50,6 +50,11 @@ func (j *hashJoin) startProbe(b arrow.RecordBatch) error {
 		// Without a residual filter, a key match is a match.
 		for i, g := range j.groups {
 			j.matched[i] = g != hashing.NoGroup
+			if j.matched[i] && j.buildSideResult() {
+				for _, r := range j.build.candidates(g) {
+					j.build.matched[r] = true
+				}
+			}
 		}
 		j.afterMatch()
 	}
@@ -130,7 +135,7 @@ func (j *hashJoin) step() (arrow.RecordBatch, error) {
 // phase.
 func (j *hashJoin) candidates(r int) []int32 {
 	if j.phase == phaseMatch {
-		if j.matched[r] && !j.emitsPairs() {
+		if j.matched[r] && !j.emitsPairs() && !j.buildSideResult() {
 			return nil // a semi, anti or mark result is settled by one match
 		}
 		return j.build.candidates(j.groups[r])
@@ -378,8 +383,10 @@ func (j *hashJoin) nextRightTail() (arrow.RecordBatch, error) {
 	}
 	if !j.rightTailOn {
 		j.rightTailOn = true
+		// RightSemi keeps the matched build rows; the others the rest.
+		want := j.typ == planner.JoinRightSemi
 		for r, m := range j.build.matched {
-			if !m {
+			if m == want {
 				j.rightTail = append(j.rightTail, int32(r))
 			}
 		}
@@ -392,6 +399,11 @@ func (j *hashJoin) nextRightTail() (arrow.RecordBatch, error) {
 	rt, err := eval.TakeBatch(j.tc.Mem, j.build.batch, chunk)
 	if err != nil {
 		return nil, err
+	}
+	if j.buildSideResult() {
+		out := array.NewRecordBatch(j.schema, rt.Columns(), rt.NumRows())
+		rt.Release()
+		return out, nil
 	}
 	defer rt.Release()
 	return joinWithNulls(j.tc.Mem, j.schema, nil, j.leftTypes, rt.Columns(), nil, len(chunk)), nil

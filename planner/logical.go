@@ -216,9 +216,15 @@ const (
 	JoinNullAwareAnti
 	JoinSingle
 	JoinMark
+	// JoinRightSemi and JoinRightAnti exist only in physical plans: a semi
+	// or anti join with its inputs exchanged, so that the hash table is
+	// built on the smaller side. They output the right input's rows that
+	// match (or do not match) some left row.
+	JoinRightSemi
+	JoinRightAnti
 )
 
-var joinTypeText = [...]string{"Inner", "Left", "Right", "Full", "Semi", "Anti", "NullAwareAnti", "Single", "Mark"}
+var joinTypeText = [...]string{"Inner", "Left", "Right", "Full", "Semi", "Anti", "NullAwareAnti", "Single", "Mark", "RightSemi", "RightAnti"}
 
 func (t JoinType) String() string { return joinTypeText[t] }
 
@@ -254,6 +260,8 @@ func JoinSchema(left, right *arrow.Schema, typ JoinType) *arrow.Schema {
 	switch typ {
 	case JoinSemi, JoinAnti, JoinNullAwareAnti:
 		return arrow.NewSchema(lf, nil)
+	case JoinRightSemi, JoinRightAnti:
+		return arrow.NewSchema(rf, nil)
 	case JoinMark:
 		return arrow.NewSchema(append(lf, arrow.Field{Name: "mark", Type: arrow.FixedWidthTypes.Boolean, Nullable: true}), nil)
 	case JoinLeft, JoinSingle:

@@ -56,6 +56,15 @@ func (p *Planner) join(n *planner.Join) (Node, error) {
 		return p.swappedJoin(n)
 	}
 
+	// A semi or anti join whose right side is much larger than its left
+	// builds on the left instead and keeps the left rows some right row
+	// matched (or none did): TPC-H Q21's EXISTS over lineitem for a few
+	// thousand rows.
+	if (n.Type == planner.JoinSemi || n.Type == planner.JoinAnti) && len(keys) > 0 &&
+		planner.EstimateRows(n.Right) > 2*planner.EstimateRows(n.Left) {
+		return p.buildOnLeft(n, keys, residual)
+	}
+
 	left, err := p.plan(n.Left)
 	if err != nil {
 		return nil, err
@@ -98,6 +107,50 @@ func (p *Planner) join(n *planner.Join) (Node, error) {
 		right = p.hashPartition(right, j.RightKeys)
 	}
 	j.Left, j.Right = left, right
+	return j, nil
+}
+
+// buildOnLeft plans a semi or anti join as a RightSemi or RightAnti join
+// with the inputs exchanged: the hash table holds the (smaller) left rows,
+// the right rows stream through it, and the left rows come out at the end.
+// Both sides are hash-partitioned on the keys, so that each left row's
+// matches all meet it in one task.
+func (p *Planner) buildOnLeft(n *planner.Join, keys []equiKey, residual planner.Expr) (Node, error) {
+	nL, nR := n.Left.Schema().NumFields(), n.Right.Schema().NumFields()
+	left, err := p.plan(n.Left)
+	if err != nil {
+		return nil, err
+	}
+	right, err := p.plan(n.Right)
+	if err != nil {
+		return nil, err
+	}
+	typ := planner.JoinRightSemi
+	if n.Type == planner.JoinAnti {
+		typ = planner.JoinRightAnti
+	}
+	j := &HashJoin{Type: typ, Out: n.Schema(), Distribution: JoinPartitioned}
+	for _, k := range keys {
+		j.LeftKeys = append(j.LeftKeys, k.right)
+		j.RightKeys = append(j.RightKeys, k.left)
+		j.NullSafe = append(j.NullSafe, k.nullSafe)
+	}
+	if residual != nil {
+		// The pairs are now right ++ left.
+		j.Filter = planner.RemapColumns(residual, func(i int) int {
+			if i < nL {
+				return i + nR
+			}
+			return i - nL
+		})
+	}
+	if left.Partitioning().N == 1 && right.Partitioning().N == 1 {
+		j.Distribution = JoinSinglePartition
+	} else {
+		right = p.hashPartition(right, j.LeftKeys)
+		left = p.hashPartition(left, j.RightKeys)
+	}
+	j.Left, j.Right = right, left
 	return j, nil
 }
 
