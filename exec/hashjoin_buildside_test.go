@@ -37,7 +37,7 @@ func TestRightSemiAntiMatchSemiAnti(t *testing.T) {
 		v := int64(rng.Intn(150))
 		filter := joinSumAbove(v)
 		swappedFilter := &planner.Binary{Op: planner.OpGt, DataType: planner.TypeBoolean,
-			Left: &planner.Binary{Op: planner.OpAdd, Left: colRef(swapped, nR+2), Right: colRef(swapped, 2), DataType: planner.TypeBigInt},
+			Left:  &planner.Binary{Op: planner.OpAdd, Left: colRef(swapped, nR+2), Right: colRef(swapped, 2), DataType: planner.TypeBigInt},
 			Right: lit(v, planner.TypeBigInt)}
 		bs := 1 + rng.Intn(9)
 		run := func(typ planner.JoinType, swap bool, withFilter bool) [][]any {
