@@ -279,6 +279,13 @@ func sameCSV(t *testing.T, got, want string) {
 func TestSQLErrors(t *testing.T) {
 	data := filepath.Join(tpchDir, "sf0.01")
 	script := writeFile(t, "bad.sql", "SELECT 1 AS a;\n\nSELECT n_name FROM nation WHERE n_nationkey = = 1;\n")
+	badCSV := writeFile(t, "short.csv", "a,b,c\n1,2,3\n4,5\n")
+	whole, err := os.ReadFile(filepath.Join(data, "orders.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := writeFile(t, "truncated.parquet", string(whole[:len(whole)/2]))
+	selfView := "CREATE VIEW v AS SELECT 1 AS x; CREATE OR REPLACE VIEW v AS SELECT x FROM v"
 	cases := []struct {
 		name   string
 		args   []string
@@ -294,6 +301,12 @@ func TestSQLErrors(t *testing.T) {
 		{"bad cast", []string{"-e", "SELECT CAST('abc' AS INT) AS x"}, "", []string{"abc"}},
 		{"missing table path", []string{"--table", "t=" + filepath.Join(t.TempDir(), "none.parquet"), "-e", "SELECT 1"}, "", []string{"none.parquet"}},
 		{"missing data dir", []string{"--data", filepath.Join(t.TempDir(), "nodir"), "-e", "SELECT 1"}, "", []string{"nodir"}},
+		{"type mismatch", []string{"-e", "SELECT n_name FROM nation WHERE n_nationkey = true"}, "", []string{"line 1:", "cannot compare", "BOOLEAN"}},
+		{"missing file", []string{"-e", "SELECT * FROM read_parquet('/no/such/file.parquet')"}, "", []string{"line 1:15", "/no/such/file.parquet"}},
+		{"truncated parquet", []string{"-e", "SELECT count(*) FROM read_parquet('" + truncated + "')"}, "", []string{"truncated.parquet", "not a valid Parquet file"}},
+		{"csv row with too few fields", []string{"-e", "SELECT * FROM read_csv('" + badCSV + "')"}, "", []string{"short.csv", "line 3", "expected 3 fields, got 2"}},
+		{"scalar subquery with two rows", []string{"-e", "SELECT (SELECT n_name FROM nation WHERE n_nationkey < 2) AS x"}, "", []string{"more than one row"}},
+		{"view that refers to itself", []string{"-e", selfView}, "", []string{"view v refers to itself"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
