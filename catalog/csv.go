@@ -22,9 +22,8 @@ import (
 // without knowing whether it starts inside a quoted field, which only
 // reading from the start tells.
 type CSVTable struct {
+	textFiles
 	schema *arrow.Schema
-	files  []string
-	sizes  map[string]int64
 	opts   csvOptions
 }
 
@@ -146,7 +145,7 @@ func openCSV(ctx context.Context, files []string, options map[string]string) (*C
 	if err != nil {
 		return nil, err
 	}
-	t := &CSVTable{files: files, sizes: make(map[string]int64, len(files)), opts: o}
+	t := &CSVTable{textFiles: newTextFiles(FormatCSV, files), opts: o}
 	var (
 		names     []string
 		namesFrom string
@@ -157,11 +156,9 @@ func openCSV(ctx context.Context, files []string, options map[string]string) (*C
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		st, err := os.Stat(path)
-		if err != nil {
+		if err := t.stat(path); err != nil {
 			return nil, err
 		}
-		t.sizes[path] = st.Size()
 		budget := int64(0)
 		if o.inferSchema && sampled < inferMaxTotalBytes {
 			budget = inferMaxBytes
@@ -291,47 +288,11 @@ func csvIsNull(f []byte, quoted bool, nullValue string) bool {
 // Schema implements Table.
 func (t *CSVTable) Schema() *arrow.Schema { return t.schema }
 
-// Statistics implements Table: the row count is unknown; Bytes is the size
-// of the files.
-func (t *CSVTable) Statistics() Statistics {
-	var b int64
-	for _, s := range t.sizes {
-		b += s
-	}
-	return Statistics{Rows: -1, Bytes: b}
-}
-
-// Files returns the paths of the table's files, sorted.
-func (t *CSVTable) Files() []string { return append([]string(nil), t.files...) }
-
-// String describes the table for plans.
-func (t *CSVTable) String() string { return describeFiles(FormatCSV, t.files) }
-
-// Splits implements Table: one split per non-empty file. Predicates are not
-// used.
-func (t *CSVTable) Splits(ctx context.Context, req ScanRequest) ([]Split, error) {
-	return textSplits(t.files, t.sizes), nil
-}
-
-// textSplits makes one split per non-empty file.
-func textSplits(files []string, sizes map[string]int64) []Split {
-	var out []Split
-	for _, f := range files {
-		if sizes[f] == 0 {
-			continue
-		}
-		out = append(out, Split{Path: f, Length: -1, Index: len(out), Rows: -1, Bytes: sizes[f]})
-	}
-	return out
-}
 
 // Open implements Table.
 func (t *CSVTable) Open(ctx context.Context, split Split, req ScanRequest, mem memory.Allocator, batchSize int) (BatchReader, error) {
-	if _, ok := t.sizes[split.Path]; !ok {
-		return nil, fmt.Errorf("split of %s does not belong to table %s", split.Path, t)
-	}
-	if split.Offset != 0 || (split.Length >= 0 && split.Length != t.sizes[split.Path]) {
-		return nil, fmt.Errorf("%s: CSV splits cover whole files", split.Path)
+	if err := t.checkSplit(split); err != nil {
+		return nil, err
 	}
 	if err := checkColumns(req.Columns, t.schema); err != nil {
 		return nil, err

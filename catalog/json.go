@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -17,9 +16,8 @@ import (
 // and keys that appear only after the sample are not read. Each file is one
 // split.
 type JSONTable struct {
+	textFiles
 	schema *arrow.Schema
-	files  []string
-	sizes  map[string]int64
 }
 
 var _ Table = (*JSONTable)(nil)
@@ -71,7 +69,7 @@ func (g *jsonGuess) dataType() arrow.DataType {
 
 // openJSON infers the schema from a sample of each file.
 func openJSON(ctx context.Context, files []string) (*JSONTable, error) {
-	t := &JSONTable{files: files, sizes: make(map[string]int64, len(files))}
+	t := &JSONTable{textFiles: newTextFiles(FormatJSON, files)}
 	var (
 		guesses []*jsonGuess
 		byKey   = map[string]*jsonGuess{}
@@ -81,11 +79,9 @@ func openJSON(ctx context.Context, files []string) (*JSONTable, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		st, err := os.Stat(path)
-		if err != nil {
+		if err := t.stat(path); err != nil {
 			return nil, err
 		}
-		t.sizes[path] = st.Size()
 		if sampled >= inferMaxTotalBytes {
 			continue
 		}
@@ -149,34 +145,11 @@ func sampleJSON(path string, emit func(key []byte, kind jsonKind, raw []byte) er
 // Schema implements Table.
 func (t *JSONTable) Schema() *arrow.Schema { return t.schema }
 
-// Statistics implements Table: the row count is unknown; Bytes is the size
-// of the files.
-func (t *JSONTable) Statistics() Statistics {
-	var b int64
-	for _, s := range t.sizes {
-		b += s
-	}
-	return Statistics{Rows: -1, Bytes: b}
-}
-
-// Files returns the paths of the table's files, sorted.
-func (t *JSONTable) Files() []string { return append([]string(nil), t.files...) }
-
-// String describes the table for plans.
-func (t *JSONTable) String() string { return describeFiles(FormatJSON, t.files) }
-
-// Splits implements Table: one split per non-empty file.
-func (t *JSONTable) Splits(ctx context.Context, req ScanRequest) ([]Split, error) {
-	return textSplits(t.files, t.sizes), nil
-}
 
 // Open implements Table.
 func (t *JSONTable) Open(ctx context.Context, split Split, req ScanRequest, mem memory.Allocator, batchSize int) (BatchReader, error) {
-	if _, ok := t.sizes[split.Path]; !ok {
-		return nil, fmt.Errorf("split of %s does not belong to table %s", split.Path, t)
-	}
-	if split.Offset != 0 || (split.Length >= 0 && split.Length != t.sizes[split.Path]) {
-		return nil, fmt.Errorf("%s: JSON splits cover whole files", split.Path)
+	if err := t.checkSplit(split); err != nil {
+		return nil, err
 	}
 	if err := checkColumns(req.Columns, t.schema); err != nil {
 		return nil, err
