@@ -288,7 +288,6 @@ func csvIsNull(f []byte, quoted bool, nullValue string) bool {
 // Schema implements Table.
 func (t *CSVTable) Schema() *arrow.Schema { return t.schema }
 
-
 // Open implements Table.
 func (t *CSVTable) Open(ctx context.Context, split Split, req ScanRequest, mem memory.Allocator, batchSize int) (BatchReader, error) {
 	if err := t.checkSplit(split); err != nil {

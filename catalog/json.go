@@ -145,7 +145,6 @@ func sampleJSON(path string, emit func(key []byte, kind jsonKind, raw []byte) er
 // Schema implements Table.
 func (t *JSONTable) Schema() *arrow.Schema { return t.schema }
 
-
 // Open implements Table.
 func (t *JSONTable) Open(ctx context.Context, split Split, req ScanRequest, mem memory.Allocator, batchSize int) (BatchReader, error) {
 	if err := t.checkSplit(split); err != nil {
