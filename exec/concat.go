@@ -82,6 +82,10 @@ func (c *concatOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, err
 		}
+		if b.NumRows() == 0 { // never pass on an empty batch
+			b.Release()
+			continue
+		}
 		if b.Schema().Equal(c.schema) {
 			return b, nil
 		}

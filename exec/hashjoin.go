@@ -76,7 +76,10 @@ type hashJoin struct {
 	nested bool
 
 	built bool
-	build buildSide
+	// buildErr is the error the build failed with, returned again by
+	// every later Next.
+	buildErr error
+	build    buildSide
 	// shareKey names the shared build (see HashJoinSpec.ShareBuild);
 	// shared tells that j.build belongs to the QueryState, not to j.
 	shareKey any
@@ -229,16 +232,23 @@ func (j *hashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if j.done || j.closed {
 		return nil, io.EOF
 	}
+	if j.buildErr != nil {
+		return nil, j.buildErr
+	}
 	if !j.built {
 		if j.shareKey != nil {
 			b, err := j.tc.Query.buildFor(ctx, j.shareKey, j.buildTable)
 			if err != nil {
+				j.buildErr = err
 				return nil, err
 			}
 			j.build, j.shared = *b, true
 			// Lookups need scratch space of their own.
 			j.build.table = b.table.Prober()
 		} else if err := j.buildTable(ctx, &j.build); err != nil {
+			// A failed build is half made (its input read, its rows
+			// kept until Close): building again would leak and misread it.
+			j.buildErr = err
 			return nil, err
 		}
 		j.built = true
@@ -276,7 +286,7 @@ func (j *hashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 				return nil, err
 			}
 		}
-		out, err := j.step()
+		out, err := j.step(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -95,11 +96,16 @@ func (j *hashJoin) endProbe() {
 }
 
 // step returns the next output of the current probe batch: a batch (maybe
-// empty), or nil when the batch is finished.
-func (j *hashJoin) step() (arrow.RecordBatch, error) {
+// empty), or nil when the batch is finished. Pairs that produce no output
+// (semi, anti and mark joins, a condition that rarely holds) can keep it
+// here for a long time, so it checks ctx between chunks of pairs.
+func (j *hashJoin) step(ctx context.Context) (arrow.RecordBatch, error) {
 	for {
 		switch j.phase {
 		case phaseMatch, phaseUnknown:
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			finished := j.fillPairs()
 			var out arrow.RecordBatch
 			if len(j.li) > 0 {

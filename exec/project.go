@@ -50,6 +50,10 @@ func (p *projectOp) Open(ctx context.Context) error { return p.input.Open(ctx) }
 // Next implements Operator.
 func (p *projectOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	b, err := p.input.Next(ctx)
+	for err == nil && b.NumRows() == 0 { // never pass on an empty batch
+		b.Release()
+		b, err = p.input.Next(ctx)
+	}
 	if err != nil {
 		if err == io.EOF {
 			return nil, io.EOF

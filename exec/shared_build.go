@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
@@ -17,6 +18,10 @@ type QueryState struct {
 
 // NewQueryState returns an empty QueryState.
 func NewQueryState() *QueryState { return &QueryState{builds: map[any]*sharedBuild{}} }
+
+// errSharedBuildFailed is what tasks get when the task building a shared
+// table stopped without finishing it.
+var errSharedBuildFailed = errors.New("join: the task building the shared hash table failed")
 
 // sharedBuild is one join's hash table, built once.
 type sharedBuild struct {
@@ -36,6 +41,10 @@ func (q *QueryState) buildFor(ctx context.Context, key any, build func(ctx conte
 	}
 	q.mu.Unlock()
 	sb.once.Do(func() {
+		// If build panics (the scheduler turns that into its task's
+		// error), Once still counts as done: the tasks that waited must
+		// then fail too rather than probe a half-built table.
+		sb.err = errSharedBuildFailed
 		sb.err = build(ctx, &sb.build)
 		if sb.err == nil {
 			// Made now, so that probing tasks only ever read the build.

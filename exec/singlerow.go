@@ -57,6 +57,12 @@ func (s *singleRowOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			freeBatch(row)
 			return nil, err
 		}
+		if b.NumRows() == 0 {
+			// Not a row: keeping it would count it as one, and its
+			// zero-length columns would make a corrupt one-row batch.
+			b.Release()
+			continue
+		}
 		if row != nil || b.NumRows() > 1 {
 			freeBatch(row)
 			b.Release()

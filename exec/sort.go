@@ -89,6 +89,9 @@ func (s *sortOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		s.loaded = true
 	}
 	if s.runs != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		b, err := s.nextMerged(s.Schema())
 		if err == io.EOF {
 			s.release()
@@ -116,6 +119,11 @@ func (s *sortOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 func (s *sortOp) load(ctx context.Context) error {
 	total := 0
 	for {
+		// Spilling and merging runs is long work of the sort's own: stop
+		// for a cancelled query whether or not the input noticed.
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		b, err := s.input.Next(ctx)
 		if err == io.EOF {
 			break
@@ -140,7 +148,7 @@ func (s *sortOp) load(ctx context.Context) error {
 				s.held += arrayBytes(k.Data())
 			}
 			if s.held > s.tc.MemoryBudget {
-				if err := s.spill(); err != nil {
+				if err := s.spill(ctx); err != nil {
 					return err
 				}
 				total = 0
@@ -151,7 +159,7 @@ func (s *sortOp) load(ctx context.Context) error {
 	s.input.Close()
 	if s.runs != nil {
 		if len(s.batches) > 0 {
-			if err := s.spill(); err != nil {
+			if err := s.spill(ctx); err != nil {
 				return err
 			}
 		}

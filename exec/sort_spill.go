@@ -2,6 +2,7 @@ package exec
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -44,7 +45,7 @@ type sortRun struct {
 }
 
 // spill sorts the batches held and writes them as a run; it releases them.
-func (s *sortOp) spill() error {
+func (s *sortOp) spill(ctx context.Context) error {
 	enc := keyEncoder{specs: s.specs} // NULL indicator always on
 	nk := enc.encode(s.keyCols)
 	perm := sortKeys(&nk)
@@ -64,13 +65,13 @@ func (s *sortOp) spill() error {
 	s.runs = append(s.runs, &sortRun{path: path, slot: -1, index: len(s.runs)})
 	s.releaseHeld()
 	if len(s.runs) >= maxMergeWidth {
-		return s.mergeRuns()
+		return s.mergeRuns(ctx)
 	}
 	return nil
 }
 
 // mergeRuns merges all the runs into one.
-func (s *sortOp) mergeRuns() error {
+func (s *sortOp) mergeRuns(ctx context.Context) error {
 	if err := s.startMerge(); err != nil {
 		return err
 	}
@@ -82,6 +83,9 @@ func (s *sortOp) mergeRuns() error {
 	schema := s.runSchema()
 	w := ipc.NewWriter(f, ipc.WithSchema(schema), ipc.WithAllocator(s.tc.Mem), ipc.WithLZ4())
 	for err == nil {
+		if err = ctx.Err(); err != nil {
+			break
+		}
 		var b arrow.RecordBatch
 		if b, err = s.nextMerged(schema); err == nil {
 			err = w.Write(b)

@@ -69,6 +69,14 @@ func (w *windowOp) aggregateResult(c *windowCall, lay *windowLayout) (arrow.Arra
 		return nil, err
 	}
 	defer x.Release()
+	if x.DataType().ID() == arrow.NULL {
+		// Every value is NULL (a NULL-typed array has no validity bitmap,
+		// so IsValid would say otherwise): counts are 0, the rest NULL.
+		if fn == planner.AggCount {
+			return intArray(w.tc.Mem, planner.TypeBigInt, make([]int64, lay.n), nil)
+		}
+		return array.MakeArrayOfNull(w.tc.Mem, c.call.DataType, lay.n), nil
+	}
 	switch fn {
 	case planner.AggCount:
 		return countResult(w, c, lay, x)
