@@ -67,6 +67,39 @@ type aggState struct {
 	callNames  []string
 }
 
+// projectArgSubqueries computes the aggregate arguments that hold a
+// subquery (sum(CASE WHEN x IN (SELECT ...) THEN 1 END)) in a Project
+// under the Aggregate, which then reads them as columns: subqueries are
+// rewritten into joins from projections and filters only. The Project
+// keeps input's columns where they were.
+func (a *aggState) projectArgSubqueries(input planner.Node) planner.Node {
+	n := input.Schema().NumFields()
+	var extra []planner.Expr
+	for _, c := range a.calls {
+		for j, arg := range c.Args {
+			if !planner.HasSubquery(arg) {
+				continue
+			}
+			c.Args[j] = &planner.Column{Index: n + len(extra), Name: fmt.Sprintf("__agg_arg%d", len(extra)), DataType: arg.Type(), Null: arg.Nullable()}
+			extra = append(extra, arg)
+		}
+	}
+	if len(extra) == 0 {
+		return input
+	}
+	exprs := make([]planner.Expr, 0, n+len(extra))
+	names := make([]string, 0, n+len(extra))
+	for i := 0; i < n; i++ {
+		exprs = append(exprs, planner.ColumnRef(input, i))
+		names = append(names, input.Schema().Field(i).Name)
+	}
+	for i, e := range extra {
+		exprs = append(exprs, e)
+		names = append(names, fmt.Sprintf("__agg_arg%d", i))
+	}
+	return planner.NewProject(input, exprs, names)
+}
+
 // add registers an aggregate call (once, however often it is written) and
 // returns the placeholder that stands for its result until the Aggregate
 // node exists.

@@ -29,6 +29,12 @@ type exprCtx struct {
 	// (GROUP BY and HAVING, as Spark allows).
 	aliases map[string]*pg.Node
 	clause  string
+	// lazy counts the enclosing branches that may never run (CASE results
+	// and later conditions, COALESCE arguments after the first). There a
+	// constant CAST that cannot succeed is left to run time, as in Spark:
+	// CASE WHEN x > 0 THEN 1 ELSE CAST('a' AS INT) END fails only on a row
+	// that reaches the ELSE.
+	lazy int
 }
 
 // bind binds one expression.
@@ -205,9 +211,20 @@ func (ctx *exprCtx) bindTypeCast(tc *pg.TypeCast) (planner.Expr, error) {
 	}
 	out, err := castTo(x, to)
 	if err != nil {
+		if _, isLit := x.(*planner.Literal); isLit && ctx.lazy > 0 {
+			return &planner.Cast{X: x, To: to}, nil
+		}
 		return nil, b.errAt(exprStart(tc.Arg), "%v", err)
 	}
 	return out, nil
+}
+
+// bindLazy binds n as an expression that runs only when an earlier
+// condition or argument says so (see exprCtx.lazy).
+func (ctx *exprCtx) bindLazy(n *pg.Node) (planner.Expr, error) {
+	ctx.lazy++
+	defer func() { ctx.lazy-- }()
+	return ctx.bind(n)
 }
 
 // bindCase binds both forms of CASE; the simple form (CASE x WHEN v ...)
@@ -223,9 +240,13 @@ func (ctx *exprCtx) bindCase(c *pg.CaseExpr) (planner.Expr, error) {
 	}
 	out := &planner.Case{}
 	var results []planner.Expr
-	for _, w := range c.Args {
+	for i, w := range c.Args {
 		cw := w.GetCaseWhen()
-		cond, err := ctx.bind(cw.Expr)
+		bindCond := ctx.bind
+		if i > 0 {
+			bindCond = ctx.bindLazy
+		}
+		cond, err := bindCond(cw.Expr)
 		if err != nil {
 			return nil, err
 		}
@@ -236,7 +257,7 @@ func (ctx *exprCtx) bindCase(c *pg.CaseExpr) (planner.Expr, error) {
 		} else if cond, err = ctx.requireBool(cond, exprStart(cw.Expr), "CASE WHEN condition"); err != nil {
 			return nil, err
 		}
-		res, err := ctx.bind(cw.Result)
+		res, err := ctx.bindLazy(cw.Result)
 		if err != nil {
 			return nil, err
 		}
@@ -244,7 +265,7 @@ func (ctx *exprCtx) bindCase(c *pg.CaseExpr) (planner.Expr, error) {
 		results = append(results, res)
 	}
 	if c.Defresult != nil {
-		e, err := ctx.bind(c.Defresult)
+		e, err := ctx.bindLazy(c.Defresult)
 		if err != nil {
 			return nil, err
 		}

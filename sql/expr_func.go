@@ -78,8 +78,12 @@ func (ctx *exprCtx) bindFunction(name string, argNodes []*pg.Node, loc int32) (p
 		if a.GetNamedArgExpr() != nil {
 			return nil, b.errAt(a.GetNamedArgExpr().Location, "named arguments are not supported for function %s", name)
 		}
+		bindArg := ctx.bind
+		if i > 0 && name == "coalesce" {
+			bindArg = ctx.bindLazy
+		}
 		var err error
-		if args[i], err = ctx.bind(a); err != nil {
+		if args[i], err = bindArg(a); err != nil {
 			return nil, err
 		}
 	}

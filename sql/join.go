@@ -84,8 +84,27 @@ func (b *binder) bindOnJoin(l, r *relation, typ planner.JoinType, quals *pg.Node
 	if cond, err = ctx.requireBool(cond, exprStart(quals), "JOIN condition"); err != nil {
 		return nil, err
 	}
+	// Subqueries are rewritten into joins only from filters and
+	// projections; the conjuncts of an inner join's condition that hold one
+	// filter the join's output instead, which means the same.
+	var above []planner.Expr
+	if typ == planner.JoinInner && planner.HasSubquery(cond) {
+		var keep []planner.Expr
+		for _, c := range planner.SplitConjunction(cond) {
+			if planner.HasSubquery(c) {
+				above = append(above, c)
+			} else {
+				keep = append(keep, c)
+			}
+		}
+		cond = planner.Conjoin(keep)
+	}
 	join := planner.NewJoin(l.node, r.node, typ, cond)
-	return &relation{node: join, cols: joinCols(l, r, join)}, nil
+	rel := &relation{node: join, cols: joinCols(l, r, join)}
+	if len(above) > 0 {
+		rel.node = &planner.Filter{Input: join, Predicate: planner.Conjoin(above)}
+	}
+	return rel, nil
 }
 
 // naturalColumns lists the visible column names both sides have, in the

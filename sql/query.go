@@ -215,8 +215,12 @@ func (b *binder) limitValue(n *pg.Node, what string) (int64, error) {
 	default:
 		return 0, b.errAt(c.Location, "%s must be a non-negative integer constant", what)
 	}
-	if v < 0 || v == math.MaxInt64 {
+	if v < 0 {
 		return 0, b.errAt(c.Location, "%s must be a non-negative integer constant, got %d", what, v)
+	}
+	if v == math.MaxInt64 {
+		// The largest int64 stays refused; the message says why.
+		return 0, b.errAt(c.Location, "%s %d is too large; the largest is %d", what, v, int64(math.MaxInt64-1))
 	}
 	return v, nil
 }

@@ -122,7 +122,10 @@ func (b *binder) bindSelect(s *pg.SelectStmt, env *cteEnv, outer *scope) (*relat
 	var hidden []planner.Expr
 	if !distinctRows {
 		octx := *ctx
-		octx.clause = "ORDER BY"
+		// A key that is not a bare output name may still use the select
+		// aliases (ORDER BY total * -1), as in Spark; an input column of
+		// the same name wins, as in GROUP BY and HAVING.
+		octx.clause, octx.aliases = "ORDER BY", aliases
 		for _, o := range s.SortClause {
 			sb := o.GetSortBy()
 			idx, err := b.outputOrdinal(sb.Node, len(items))
@@ -154,7 +157,7 @@ func (b *binder) bindSelect(s *pg.SelectStmt, env *cteEnv, outer *scope) (*relat
 	}
 
 	if aggregating {
-		node = planner.NewAggregate(node, agg.groups, agg.calls, agg.names())
+		node = planner.NewAggregate(agg.projectArgSubqueries(node), agg.groups, agg.calls, agg.names())
 		rewrite := func(e planner.Expr) (planner.Expr, error) { return agg.rewrite(b, e) }
 		for i := range items {
 			if items[i].expr, err = rewrite(items[i].expr); err != nil {
@@ -177,7 +180,7 @@ func (b *binder) bindSelect(s *pg.SelectStmt, env *cteEnv, outer *scope) (*relat
 		}
 	}
 	if len(wins.calls) > 0 {
-		node = planner.NewWindow(node, wins.calls, wins.names)
+		node = planner.NewWindow(wins.projectSubqueries(node), wins.calls, wins.names)
 		base := node.Schema().NumFields() - len(wins.calls)
 		for i := range items {
 			items[i].expr = wins.resolve(items[i].expr, base)

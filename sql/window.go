@@ -17,6 +17,47 @@ type winState struct {
 	names []string
 }
 
+// projectSubqueries computes the window calls' arguments, partition keys
+// and order keys that hold a subquery in a Project under the Window, which
+// then reads them as columns (as aggState.projectArgSubqueries does for
+// aggregates). The Project keeps input's columns where they were.
+func (w *winState) projectSubqueries(input planner.Node) planner.Node {
+	n := input.Schema().NumFields()
+	var extra []planner.Expr
+	ref := func(e planner.Expr) planner.Expr {
+		if !planner.HasSubquery(e) {
+			return e
+		}
+		extra = append(extra, e)
+		return &planner.Column{Index: n + len(extra) - 1, Name: fmt.Sprintf("__win_arg%d", len(extra)-1), DataType: e.Type(), Null: e.Nullable()}
+	}
+	for _, c := range w.calls {
+		for i := range c.Args {
+			c.Args[i] = ref(c.Args[i])
+		}
+		for i := range c.PartitionBy {
+			c.PartitionBy[i] = ref(c.PartitionBy[i])
+		}
+		for i := range c.OrderBy {
+			c.OrderBy[i].Expr = ref(c.OrderBy[i].Expr)
+		}
+	}
+	if len(extra) == 0 {
+		return input
+	}
+	exprs := make([]planner.Expr, 0, n+len(extra))
+	names := make([]string, 0, n+len(extra))
+	for i := 0; i < n; i++ {
+		exprs = append(exprs, planner.ColumnRef(input, i))
+		names = append(names, input.Schema().Field(i).Name)
+	}
+	for i, e := range extra {
+		exprs = append(exprs, e)
+		names = append(names, fmt.Sprintf("__win_arg%d", i))
+	}
+	return planner.NewProject(input, exprs, names)
+}
+
 // add registers a window call (once, however often it is written) and
 // returns the placeholder for its result.
 func (w *winState) add(call *planner.WindowCall, name string) planner.Expr {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"strings"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -621,22 +622,29 @@ func appendDate(buf []byte, days int64) []byte {
 		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
 }
 
-// appendTimestamp appends microseconds since the epoch as
-// planner.FormatTimestamp renders them.
+// appendTimestamp appends microseconds since the epoch as Spark casts a
+// TIMESTAMP to a string: "yyyy-MM-dd HH:mm:ss", then the fraction of a
+// second without its trailing zeros (".5", ".000001") when it is not zero.
 func appendTimestamp(buf []byte, us int64) []byte {
 	days, tod := floorDiv(us, 86400*1_000_000), floorMod(us, 86400*1_000_000)
 	y, _, _ := civil(days)
 	if y < 0 || y > 9999 {
-		return append(buf, planner.FormatTimestamp(arrow.Timestamp(us))...)
+		// Rare: reshape planner.FormatTimestamp's ISO 8601 text.
+		iso := planner.FormatTimestamp(arrow.Timestamp(us))
+		if strings.Contains(iso, ".") {
+			iso = strings.TrimRight(iso, "0")
+		}
+		return append(buf, strings.Replace(iso, "T", " ", 1)...)
 	}
 	buf = appendDate(buf, days)
 	secs, micros := tod/1_000_000, tod%1_000_000
 	h, mi, s := secs/3600, secs/60%60, secs%60
-	buf = append(buf, 'T', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
+	buf = append(buf, ' ', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
 	if micros != 0 {
 		buf = append(buf, '.')
-		for p := int64(100000); p > 0; p /= 10 {
-			buf = append(buf, byte('0'+micros/p%10))
+		for p := int64(100000); micros != 0; p /= 10 {
+			buf = append(buf, byte('0'+micros/p))
+			micros %= p
 		}
 	}
 	return buf

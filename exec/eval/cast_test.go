@@ -46,7 +46,7 @@ func TestCast(t *testing.T) {
 		{expr: cast(col(0, tDec152), tStr), in: []input{in(tDec152, "12.30", "-0.05", "0.00", nil)}, want: rows("12.30", "-0.05", "0.00", "NULL")},
 		{expr: cast(col(0, dec(38, 4)), tStr), in: []input{in(dec(38, 4), "-123456789012345678901234567890.1234")}, want: rows("-123456789012345678901234567890.1234")},
 		{expr: cast(col(0, tDate), tStr), in: []input{in(tDate, "2020-02-29", "1969-12-31", "0001-01-01")}, want: rows("2020-02-29", "1969-12-31", "0001-01-01")},
-		{expr: cast(col(0, tTS), tStr), in: []input{in(tTS, "2020-02-29 13:14:15", "1969-12-31 23:59:59.000001")}, want: rows("2020-02-29T13:14:15", "1969-12-31T23:59:59.000001")},
+		{expr: cast(col(0, tTS), tStr), in: []input{in(tTS, "2020-02-29 13:14:15", "1969-12-31 23:59:59.000001", "2020-01-01 10:11:12.5", "1999-12-31 23:59:59.12", nil)}, want: rows("2020-02-29 13:14:15", "1969-12-31 23:59:59.000001", "2020-01-01 10:11:12.5", "1999-12-31 23:59:59.12", "NULL")},
 		{expr: cast(col(0, tBool), tStr), in: []input{in(tBool, true, false, nil)}, want: rows("true", "false", "NULL")},
 		{expr: cast(col(0, tI32), tLStr), in: []input{in(tI32, 7, nil)}, want: rows("7", "NULL")},
 

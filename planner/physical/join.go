@@ -8,6 +8,7 @@ import (
 type equiKey struct {
 	left, right planner.Expr // right is over the right input's own schema
 	nullSafe    bool
+	cond        planner.Expr // the conjunct the key came from
 }
 
 // splitJoinCondition separates the equalities between a left-only and a
@@ -27,7 +28,7 @@ func splitJoinCondition(cond planner.Expr, nLeft, nRight int) ([]equiKey, planne
 				lInLeft, rInRight = true, true
 			}
 			if lInLeft && rInRight && !planner.ColumnsWithin(l, nLeft, nLeft+nRight) && !planner.ColumnsWithin(r, 0, nLeft) {
-				keys = append(keys, equiKey{left: l, right: planner.ShiftColumns(r, -nLeft), nullSafe: b.Op == planner.OpIsNotDistinctFrom})
+				keys = append(keys, equiKey{left: l, right: planner.ShiftColumns(r, -nLeft), nullSafe: b.Op == planner.OpIsNotDistinctFrom, cond: c})
 				continue
 			}
 		}
@@ -42,9 +43,76 @@ func sideOf(e planner.Expr, nLeft, nRight int) (onLeft, onRight bool) {
 	return planner.ColumnsWithin(e, 0, nLeft), planner.ColumnsWithin(e, nLeft, nLeft+nRight)
 }
 
+// inSelectionKeys fixes the keys of a Mark or NullAwareAnti join made from
+// IN: the first conjunct of its condition is the IN comparison, whose NULLs
+// make the result unknown; the others are the subquery's correlated
+// predicates, which only select the subquery's rows. A hash join treats a
+// NULL in any plain key as IN's NULL, so an equality among the others
+// becomes a null-safe key (rows still meet by equal keys) that the residual
+// filter repeats as a plain equality (a NULL there selects no row):
+//
+//	x NOT IN (SELECT b FROM t WHERE t.k = o.k)
+//	  keys: x = b, o.k <=> t.k; filter: o.k = t.k
+//
+// Without this, a NULL t.k anywhere in t made every row's NOT IN unknown.
+//
+// An IN comparison whose value is a constant (7 NOT IN (SELECT ...)) is not
+// an equality between the two sides, but must be a key all the same: only
+// keys carry IN's NULL rules.
+func inSelectionKeys(cond planner.Expr, keys []equiKey, residual planner.Expr, nLeft, nRight int) ([]equiKey, planner.Expr) {
+	conjuncts := planner.SplitConjunction(cond)
+	if len(conjuncts) == 0 {
+		return keys, residual
+	}
+	var rest []planner.Expr
+	inKey := false
+	for _, k := range keys {
+		inKey = inKey || k.cond == conjuncts[0]
+	}
+	for _, c := range planner.SplitConjunction(residual) {
+		if !inKey && c == conjuncts[0] {
+			if k, ok := constantInKey(c, nLeft, nRight); ok {
+				keys = append([]equiKey{k}, keys...)
+				continue
+			}
+		}
+		rest = append(rest, c)
+	}
+	if len(conjuncts) < 2 {
+		return keys, planner.Conjoin(rest)
+	}
+	for i, k := range keys {
+		if k.cond != conjuncts[0] && !k.nullSafe {
+			keys[i].nullSafe = true
+			rest = append(rest, k.cond)
+		}
+	}
+	return keys, planner.Conjoin(rest)
+}
+
+// constantInKey makes IN's comparison x = y a key when one side reads no
+// column (a constant) and neither reads the other side's columns.
+func constantInKey(c planner.Expr, nLeft, nRight int) (equiKey, bool) {
+	b, ok := c.(*planner.Binary)
+	if !ok || b.Op != planner.OpEq || planner.IsVolatile(b) {
+		return equiKey{}, false
+	}
+	l, r := b.Left, b.Right
+	if !planner.ColumnsWithin(l, 0, nLeft) || !planner.ColumnsWithin(r, nLeft, nLeft+nRight) {
+		l, r = r, l
+	}
+	if !planner.ColumnsWithin(l, 0, nLeft) || !planner.ColumnsWithin(r, nLeft, nLeft+nRight) {
+		return equiKey{}, false
+	}
+	return equiKey{left: l, right: planner.ShiftColumns(r, -nLeft), cond: c}, true
+}
+
 func (p *Planner) join(n *planner.Join) (Node, error) {
 	nL, nR := n.Left.Schema().NumFields(), n.Right.Schema().NumFields()
 	keys, residual := splitJoinCondition(n.Condition, nL, nR)
+	if n.Type == planner.JoinNullAwareAnti || n.Type == planner.JoinMark {
+		keys, residual = inSelectionKeys(n.Condition, keys, residual, nL, nR)
+	}
 
 	// A right join is a left join with the inputs swapped, and an inner
 	// join builds on its smaller side: swap, then restore the column order.
