@@ -1,6 +1,8 @@
 package optimize
 
 import (
+	"math"
+
 	"github.com/ember-sql/ember/planner"
 )
 
@@ -26,6 +28,9 @@ func (PushDownLimits) Apply(_ *Context, plan planner.Node) (planner.Node, bool, 
 		l, ok := n.(*planner.Limit)
 		if !ok || l.Count < 0 {
 			return n, false, nil
+		}
+		if l.Offset > math.MaxInt64-l.Count {
+			return n, false, nil // no finite number of rows to keep
 		}
 		limited, did := limitInput(l.Input, l.Offset+l.Count)
 		if !did {

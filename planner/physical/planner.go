@@ -3,6 +3,7 @@ package physical
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -273,7 +274,14 @@ func (p *Planner) sort(n *planner.Sort) (Node, error) {
 		return nil, err
 	}
 	if in.Partitioning().N == 1 {
+		if n.Fetch > maxTopN {
+			return p.limitAfterSort(in, n)
+		}
 		return &Sort{Input: in, Keys: n.Keys, Fetch: n.Fetch}, nil
+	}
+	if n.Fetch > maxTopN {
+		// A top-N holds its rows in memory; a full sort can spill.
+		return p.limitAfterSort(in, n)
 	}
 	if n.Fetch >= 0 {
 		// Top-N: each partition keeps its best Fetch rows, one task merges.
@@ -281,6 +289,16 @@ func (p *Planner) sort(n *planner.Sort) (Node, error) {
 		return &Sort{Input: p.toSingle(local), Keys: n.Keys, Fetch: n.Fetch}, nil
 	}
 	return &Sort{Input: p.toSingle(in), Keys: n.Keys, Fetch: -1}, nil
+}
+
+// maxTopN is the largest fetch a Sort keeps as an in-memory top-N; beyond
+// it the sort is a full sort (which spills) followed by a limit.
+const maxTopN = 100_000
+
+// limitAfterSort sorts all of in and keeps the first n.Fetch rows.
+func (p *Planner) limitAfterSort(in Node, n *planner.Sort) (Node, error) {
+	sorted := &Sort{Input: p.toSingle(in), Keys: n.Keys, Fetch: -1}
+	return &Limit{Input: sorted, Offset: 0, Count: n.Fetch}, nil
 }
 
 func (p *Planner) limit(n *planner.Limit) (Node, error) {
@@ -291,7 +309,7 @@ func (p *Planner) limit(n *planner.Limit) (Node, error) {
 	if in.Partitioning().N == 1 {
 		return &Limit{Input: in, Offset: n.Offset, Count: n.Count}, nil
 	}
-	if n.Count >= 0 {
+	if n.Count >= 0 && n.Offset <= math.MaxInt64-n.Count {
 		in = &Limit{Input: in, Offset: 0, Count: n.Offset + n.Count}
 	}
 	return &Limit{Input: p.toSingle(in), Offset: n.Offset, Count: n.Count}, nil
