@@ -6,12 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"testing"
 )
 
 // BenchmarkTPCH times each TPC-H query in one session. The data comes from
 // EMBER_TPCH_DATA (default: the SF 0.01 data in testdata); EMBER_TPCH_QUERIES
-// may name one query ("q05"). Run it with
+// may name one query ("q05"); EMBER_TPCH_CONF sets configuration keys
+// ("ember.sql.broadcastRows=50000,ember.cores=1"). Run it with
 //
 //	EMBER_TPCH_DATA=../shared/tpch/sf0.1 go test -run '^$' -bench TPCH .
 func BenchmarkTPCH(b *testing.B) {
@@ -24,7 +26,14 @@ func BenchmarkTPCH(b *testing.B) {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	ctx := context.Background()
-	s, err := NewSession(ctx)
+	var opts []Option
+	// EMBER_TPCH_CONF=key=value,key=value sets session configuration.
+	for _, kv := range strings.Split(os.Getenv("EMBER_TPCH_CONF"), ",") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			opts = append(opts, WithConfig(k, v))
+		}
+	}
+	s, err := NewSession(ctx, opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
