@@ -307,6 +307,9 @@ func TestSQLErrors(t *testing.T) {
 		{"csv row with too few fields", []string{"-e", "SELECT * FROM read_csv('" + badCSV + "')"}, "", []string{"short.csv", "line 3", "expected 3 fields, got 2"}},
 		{"scalar subquery with two rows", []string{"-e", "SELECT (SELECT n_name FROM nation WHERE n_nationkey < 2) AS x"}, "", []string{"more than one row"}},
 		{"view that refers to itself", []string{"-e", selfView}, "", []string{"view v refers to itself"}},
+		{"unknown configuration key", []string{"--conf", "ember.nope=1", "-e", "SELECT 1"}, "", []string{"ember.nope", "ember.sql.shuffle.partitions"}},
+		{"malformed --conf", []string{"--conf", "novalue", "-e", "SELECT 1"}, "", []string{"KEY=VALUE"}},
+		{"query over its memory limit", []string{"--conf", "ember.sql.memoryLimit=16k", "-e", "SELECT l_returnflag, sum(l_quantity) FROM lineitem GROUP BY 1"}, "", []string{"memory limit"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

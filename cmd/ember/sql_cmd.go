@@ -24,6 +24,7 @@ type sqlOptions struct {
 	inputs []input  // -e and -f, in command-line order
 	data   string   // --data DIR
 	tables []string // --table NAME=PATH
+	conf   []string // --conf KEY=VALUE
 	format string   // --format
 	timing bool     // --timing
 }
@@ -51,6 +52,7 @@ shell starts. A script stops at the first failing statement.`,
 	f.VarP(inputFlag{list: &opts.inputs, file: true}, "file", "f", "run the SQL script `FILE` (repeatable)")
 	f.StringVar(&opts.data, "data", "", "register every table found in `DIR`")
 	f.StringArrayVar(&opts.tables, "table", nil, "register the file, directory or glob PATH as table NAME (`NAME=PATH`; repeatable)")
+	f.StringArrayVar(&opts.conf, "conf", nil, "set the session configuration KEY to VALUE, e.g. ember.sql.shuffle.partitions=8 (`KEY=VALUE`; repeatable)")
 	f.StringVar(&opts.format, "format", output.FormatTable, "output format: "+strings.Join(output.Formats(), ", "))
 	f.BoolVar(&opts.timing, "timing", false, "print each statement's elapsed time (on stderr for scripts)")
 	return cmd
@@ -66,8 +68,12 @@ func runSQL(ctx context.Context, io stdio, opts *sqlOptions) error {
 	if err != nil {
 		return err
 	}
+	conf, err := parseConf(opts.conf)
+	if err != nil {
+		return err
+	}
 	if len(opts.inputs) == 0 && term.IsTerminal(int(io.in.Fd())) {
-		sess, err := openSession(ctx, opts.data, tables)
+		sess, err := openSession(ctx, conf, opts.data, tables)
 		if err != nil {
 			return err
 		}
@@ -84,7 +90,7 @@ func runSQL(ctx context.Context, io stdio, opts *sqlOptions) error {
 		if err != nil {
 			return err
 		}
-		sess, err := openSession(ctx, opts.data, tables)
+		sess, err := openSession(ctx, conf, opts.data, tables)
 		if err != nil {
 			return err
 		}
@@ -97,9 +103,23 @@ func runSQL(ctx context.Context, io stdio, opts *sqlOptions) error {
 	return err
 }
 
-// openSession starts a session with the tables of --data and --table.
-func openSession(ctx context.Context, dataDir string, tables []tableArg) (*ember.Session, error) {
-	sess, err := ember.NewSession(ctx)
+// parseConf turns --conf KEY=VALUE flags into session options.
+func parseConf(args []string) ([]ember.Option, error) {
+	var opts []ember.Option
+	for _, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("--conf %q: want KEY=VALUE", a)
+		}
+		opts = append(opts, ember.WithConfig(strings.TrimSpace(k), v))
+	}
+	return opts, nil
+}
+
+// openSession starts a session configured by conf, with the tables of
+// --data and --table.
+func openSession(ctx context.Context, conf []ember.Option, dataDir string, tables []tableArg) (*ember.Session, error) {
+	sess, err := ember.NewSession(ctx, conf...)
 	if err != nil {
 		return nil, err
 	}
