@@ -8,7 +8,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
 	"github.com/ember-sql/ember/exec/eval"
 	"github.com/ember-sql/ember/planner"
@@ -76,18 +75,39 @@ func (v *valuesOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if v.schema.NumFields() == 0 {
 		return array.NewRecordBatch(v.schema, nil, int64(len(rows))), nil
 	}
-	rb := array.NewRecordBuilder(v.tc.Mem, v.schema)
-	defer rb.Release()
-	for c := range v.schema.Fields() {
-		fb := rb.Field(c)
-		fb.Reserve(len(rows))
-		for _, row := range rows {
-			if err := appendLiteral(fb, row[c]); err != nil {
-				return nil, fmt.Errorf("values: column %s: %w", v.schema.Field(c).Name, err)
-			}
+	// Each cell becomes a one-row array of its column's type (eval knows
+	// how to make any literal into an array), and each column the
+	// concatenation of its cells: VALUES lists are short.
+	cols := make([]arrow.Array, 0, v.schema.NumFields())
+	defer func() {
+		for _, c := range cols {
+			c.Release()
 		}
+	}()
+	cells := make([]arrow.Array, 0, len(rows))
+	for c, f := range v.schema.Fields() {
+		cells = cells[:0]
+		var err error
+		for _, row := range rows {
+			var cell arrow.Array
+			if cell, err = eval.LiteralArray(v.tc.Mem, &planner.Literal{Value: row[c], DataType: f.Type}, 1); err != nil {
+				break
+			}
+			cells = append(cells, cell)
+		}
+		var col arrow.Array
+		if err == nil {
+			col, err = array.Concatenate(cells, v.tc.Mem)
+		}
+		for _, cell := range cells {
+			cell.Release()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("values: column %s: %w", f.Name, err)
+		}
+		cols = append(cols, col)
 	}
-	return rb.NewRecordBatch(), nil
+	return array.NewRecordBatch(v.schema, cols, int64(len(rows))), nil
 }
 
 // Close implements Operator.
@@ -95,87 +115,3 @@ func (v *valuesOp) Close() error {
 	v.next = len(v.rows)
 	return nil
 }
-
-// appendLiteral appends a value in planner.Literal's Go representation.
-func appendLiteral(b array.Builder, v any) error {
-	if v == nil {
-		b.AppendNull()
-		return nil
-	}
-	ok := true
-	switch b := b.(type) {
-	case *array.BooleanBuilder:
-		var x bool
-		if x, ok = v.(bool); ok {
-			b.Append(x)
-		}
-	case *array.Int8Builder:
-		var x int8
-		if x, ok = v.(int8); ok {
-			b.Append(x)
-		}
-	case *array.Int16Builder:
-		var x int16
-		if x, ok = v.(int16); ok {
-			b.Append(x)
-		}
-	case *array.Int32Builder:
-		var x int32
-		if x, ok = v.(int32); ok {
-			b.Append(x)
-		}
-	case *array.Int64Builder:
-		var x int64
-		if x, ok = v.(int64); ok {
-			b.Append(x)
-		}
-	case *array.Float32Builder:
-		var x float32
-		if x, ok = v.(float32); ok {
-			b.Append(x)
-		}
-	case *array.Float64Builder:
-		var x float64
-		if x, ok = v.(float64); ok {
-			b.Append(x)
-		}
-	case *array.Decimal128Builder:
-		var x decimal128.Num
-		if x, ok = v.(decimal128.Num); ok {
-			b.Append(x)
-		}
-	case *array.StringBuilder:
-		var x string
-		if x, ok = v.(string); ok {
-			b.Append(x)
-		}
-	case *array.LargeStringBuilder:
-		var x string
-		if x, ok = v.(string); ok {
-			b.Append(x)
-		}
-	case *array.Date32Builder:
-		var x arrow.Date32
-		if x, ok = v.(arrow.Date32); ok {
-			b.Append(x)
-		}
-	case *array.TimestampBuilder:
-		var x arrow.Timestamp
-		if x, ok = v.(arrow.Timestamp); ok {
-			b.Append(x)
-		}
-	case *array.MonthDayNanoIntervalBuilder:
-		var x arrow.MonthDayNanoInterval
-		if x, ok = v.(arrow.MonthDayNanoInterval); ok {
-			b.Append(x)
-		}
-	default:
-		return fmt.Errorf("unsupported type %s", b.Type())
-	}
-	if !ok {
-		return fmt.Errorf("value %v (%T) does not fit %s", v, v, planner.TypeName(b.Type()))
-	}
-	return nil
-}
-
-var _ Operator = (*valuesOp)(nil)
