@@ -163,11 +163,12 @@ func openCSV(ctx context.Context, files []string, options map[string]string) (*C
 		if o.inferSchema && sampled < inferMaxTotalBytes {
 			budget = inferMaxBytes
 		}
-		fileNames, n, err := sampleCSV(path, o, budget, &guesses)
+		fileNames, n, rows, err := sampleCSV(path, o, budget, &guesses)
 		if err != nil {
 			return nil, err
 		}
 		sampled += n
+		t.sampled(rows, n)
 		if fileNames == nil {
 			continue // empty file
 		}
@@ -202,20 +203,20 @@ func openCSV(ctx context.Context, files []string, options map[string]string) (*C
 // sampleCSV reads the header of path (or makes up names from the first
 // record) and feeds the first rows, up to budget bytes, to guesses. It
 // returns nil names for an empty file, and the bytes sampled.
-func sampleCSV(path string, o csvOptions, budget int64, guesses *[]csvGuess) (names []string, sampled int64, err error) {
+func sampleCSV(path string, o csvOptions, budget int64, guesses *[]csvGuess) (names []string, sampled, sampledRows int64, err error) {
 	r, c, err := openTextFile(path)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	defer c.Close()
 	sc := newCSVScanner(r, path, o.delim, o.quote)
 	if o.header {
 		n, err := sc.next()
 		if errors.Is(err, io.EOF) {
-			return nil, 0, nil
+			return nil, 0, 0, nil
 		}
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		names = headerNames(sc, n)
 		sc.reset()
@@ -226,7 +227,7 @@ func sampleCSV(path string, o csvOptions, budget int64, guesses *[]csvGuess) (na
 			break
 		}
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		if names == nil {
 			names = make([]string, n)
@@ -235,7 +236,7 @@ func sampleCSV(path string, o csvOptions, budget int64, guesses *[]csvGuess) (na
 			}
 		}
 		if n != len(names) {
-			return nil, 0, fmt.Errorf("%s: line %d: expected %d fields, got %d", path, sc.recLine, len(names), n)
+			return nil, 0, 0, fmt.Errorf("%s: line %d: expected %d fields, got %d", path, sc.recLine, len(names), n)
 		}
 		for len(*guesses) < n {
 			*guesses = append(*guesses, newCSVGuess())
@@ -250,12 +251,13 @@ func sampleCSV(path string, o csvOptions, budget int64, guesses *[]csvGuess) (na
 			}
 		}
 		sampled += int64(len(sc.data))
+		sampledRows++
 		sc.reset()
 		if budget == 0 && names != nil {
 			break
 		}
 	}
-	return names, sampled, nil
+	return names, sampled, sampledRows, nil
 }
 
 // headerNames makes column names of the header record's fields: an empty

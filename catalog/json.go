@@ -85,7 +85,7 @@ func openJSON(ctx context.Context, files []string) (*JSONTable, error) {
 		if sampled >= inferMaxTotalBytes {
 			continue
 		}
-		n, err := sampleJSON(path, func(key []byte, kind jsonKind, raw []byte) error {
+		n, rows, err := sampleJSON(path, func(key []byte, kind jsonKind, raw []byte) error {
 			g, ok := byKey[string(key)]
 			if !ok {
 				g = &jsonGuess{name: string(key)}
@@ -99,6 +99,7 @@ func openJSON(ctx context.Context, files []string) (*JSONTable, error) {
 			return nil, err
 		}
 		sampled += n
+		t.sampled(rows, n)
 	}
 	if len(guesses) == 0 {
 		return nil, fmt.Errorf("%s: no JSON object with keys found", files[0])
@@ -112,23 +113,22 @@ func openJSON(ctx context.Context, files []string) (*JSONTable, error) {
 }
 
 // sampleJSON feeds the members of the first lines of path to emit, and
-// returns the bytes read.
-func sampleJSON(path string, emit func(key []byte, kind jsonKind, raw []byte) error) (int64, error) {
+// returns the bytes read and how many rows they held.
+func sampleJSON(path string, emit func(key []byte, kind jsonKind, raw []byte) error) (sampled, rows int64, err error) {
 	r, c, err := openTextFile(path)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer c.Close()
 	lr := newLineReader(r)
 	var sc jsonScanner
-	var sampled int64
-	for rows := 0; rows < inferMaxRows && sampled < inferMaxBytes; {
+	for rows < inferMaxRows && sampled < inferMaxBytes {
 		line, _, err := lr.readLine()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		sampled += int64(len(line)) + 1
 		if jsonBlank(line) {
@@ -136,10 +136,10 @@ func sampleJSON(path string, emit func(key []byte, kind jsonKind, raw []byte) er
 		}
 		rows++
 		if err := sc.scanObject(line, emit); err != nil {
-			return 0, fmt.Errorf("%s: line %d: malformed JSON: %w", path, lr.line, err)
+			return 0, 0, fmt.Errorf("%s: line %d: malformed JSON: %w", path, lr.line, err)
 		}
 	}
-	return sampled, nil
+	return sampled, rows, nil
 }
 
 // Schema implements Table.

@@ -26,7 +26,9 @@ type Table interface {
 	Open(ctx context.Context, split Split, req ScanRequest, mem memory.Allocator, batchSize int) (BatchReader, error)
 }
 
-// Statistics is what a table knows of its size. Unknown values are -1.
+// Statistics is what a table knows of its size, for estimates only (a
+// text file's row count is extrapolated from a sample). Unknown values are
+// -1.
 type Statistics struct {
 	Rows  int64
 	Bytes int64

@@ -12,6 +12,9 @@ type textFiles struct {
 	format string
 	files  []string
 	sizes  map[string]int64
+	// sampleRows rows took sampleBytes bytes in the schema-inference
+	// sample: the basis of the row estimate.
+	sampleRows, sampleBytes int64
 }
 
 func newTextFiles(format string, files []string) textFiles {
@@ -28,14 +31,24 @@ func (t *textFiles) stat(path string) error {
 	return nil
 }
 
-// Statistics implements Table: the row count is unknown; Bytes is the size
-// of the files.
+// sampled records that rows rows of the sample took bytes bytes.
+func (t *textFiles) sampled(rows, bytes int64) {
+	t.sampleRows += rows
+	t.sampleBytes += bytes
+}
+
+// Statistics implements Table: Bytes is the size of the files; Rows is
+// extrapolated from the sample's bytes per row (-1 without a sample).
 func (t *textFiles) Statistics() Statistics {
 	var b int64
 	for _, s := range t.sizes {
 		b += s
 	}
-	return Statistics{Rows: -1, Bytes: b}
+	rows := int64(-1)
+	if t.sampleRows > 0 && t.sampleBytes > 0 {
+		rows = int64(float64(b) * float64(t.sampleRows) / float64(t.sampleBytes))
+	}
+	return Statistics{Rows: rows, Bytes: b}
 }
 
 // Files returns the paths of the table's files, sorted.
