@@ -17,7 +17,6 @@ import (
 type queryPlan struct {
 	logical   planner.Node
 	optimized planner.Node
-	physical  physical.Node
 	stages    *physical.StagePlan
 	// trace holds the plan after each optimizer rule that changed it.
 	trace []string
@@ -47,7 +46,6 @@ func (s *Session) planQuery(ctx context.Context, logical planner.Node, trace boo
 	if err != nil {
 		return nil, err
 	}
-	qp.physical = phys
 	qp.stages = physical.SplitStages(phys)
 	return qp, nil
 }

@@ -3,6 +3,7 @@ package ember
 import (
 	"context"
 	"fmt"
+	"io"
 	"runtime"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -119,7 +120,7 @@ func (r *Result) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		return r.stream.Next(ctx)
 	}
 	if r.next >= len(r.batches) {
-		return nil, errEOF
+		return nil, io.EOF
 	}
 	b := r.batches[r.next]
 	r.batches[r.next] = nil

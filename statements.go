@@ -14,8 +14,6 @@ import (
 	"github.com/ember-sql/ember/sql"
 )
 
-var errEOF = io.EOF
-
 // emptySchema is the schema of statements that return no rows.
 var emptySchema = arrow.NewSchema(nil, nil)
 
