@@ -20,7 +20,7 @@ import (
 //
 //	go test -run '^$' -fuzz FuzzExecute -fuzztime 60s .
 func FuzzExecute(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/tpch/queries/*.sql")
+	seeds, _ := filepath.Glob("tpch/queries/*.sql")
 	for _, p := range seeds {
 		if text, err := os.ReadFile(p); err == nil {
 			f.Add(string(text))

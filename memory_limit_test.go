@@ -20,7 +20,7 @@ func TestMemoryLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	registerTPCH(t, s, "testdata/tpch/sf0.01")
-	q1, err := os.ReadFile("testdata/tpch/queries/q01.sql")
+	q1, err := os.ReadFile("tpch/queries/q01.sql")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func BenchmarkTPCH(b *testing.B) {
 		if only != "" && only != name {
 			continue
 		}
-		text, err := os.ReadFile(filepath.Join("testdata/tpch/queries", name+".sql"))
+		text, err := os.ReadFile(filepath.Join("tpch/queries", name+".sql"))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -45,7 +45,7 @@ func TestTPCH(t *testing.T) {
 	for q := 1; q <= 22; q++ {
 		name := fmt.Sprintf("q%02d", q)
 		t.Run(name, func(t *testing.T) {
-			text, err := os.ReadFile(filepath.Join("testdata/tpch/queries", name+".sql"))
+			text, err := os.ReadFile(filepath.Join("tpch/queries", name+".sql"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -26,7 +26,7 @@ func FuzzBind(f *testing.F) {
 		"select * from read_csv('/data/f.csv', header => true)",
 		"select $$a;b$$, E'\\'', /* ; */ 1",
 	}
-	if files, err := filepath.Glob("../testdata/tpch/queries/q*.sql"); err == nil {
+	if files, err := filepath.Glob("../tpch/queries/q*.sql"); err == nil {
 		for _, f := range files {
 			if b, err := os.ReadFile(f); err == nil {
 				seeds = append(seeds, string(b))

@@ -47,7 +47,7 @@ var tpchOutputs = map[string]string{
 }
 
 func TestTPCHQueriesBind(t *testing.T) {
-	files, err := filepath.Glob("../testdata/tpch/queries/q*.sql")
+	files, err := filepath.Glob("../tpch/queries/q*.sql")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,7 @@
 // Parquet files Ember reads, for side-by-side comparisons. It lives in its
 // own module so that the engine never depends on DuckDB.
 //
-//	go run . -data ../../../shared/tpch/sf0.1 -queries ../../testdata/tpch/queries -threads 2 -runs 5
+//	go run . -data ../../../shared/tpch/sf0.1 -queries ../../tpch/queries -threads 2 -runs 5
 package main
 
 import (
@@ -20,7 +20,7 @@ import (
 
 func main() {
 	data := flag.String("data", "", "directory of the TPC-H Parquet files")
-	queries := flag.String("queries", "../../testdata/tpch/queries", "directory of q01.sql … q22.sql")
+	queries := flag.String("queries", "../../tpch/queries", "directory of q01.sql … q22.sql")
 	threads := flag.Int("threads", 2, "DuckDB threads")
 	runs := flag.Int("runs", 5, "runs per query; the median is reported")
 	flag.Parse()
