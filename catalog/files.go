@@ -62,6 +62,10 @@ func hidden(name string) bool {
 // delimiter or sep (default ',' or tab for .tsv files), quote (default '"'),
 // nullValue (default ""), inferSchema (default true). JSON and Parquet take
 // none.
+//
+// A directory whose files lie in Hive-style name=value directories (as
+// WriteFiles writes them with PartitionBy) is a PartitionedTable: the
+// files' columns followed by the partition columns.
 func OpenFiles(ctx context.Context, format, path string, options map[string]string) (Table, error) {
 	format = strings.ToLower(format)
 	switch format {
@@ -84,20 +88,40 @@ func OpenFiles(ctx context.Context, format, path string, options map[string]stri
 	for k, v := range options {
 		opts[strings.ToLower(k)] = v
 	}
+	// A directory whose files lie in name=value directories is a
+	// partitioned table (partitions.go).
+	var parts *partitionSpec
+	if st, err := os.Stat(path); err == nil && st.IsDir() && !strings.ContainsAny(path, "*?[") {
+		if parts, err = discoverPartitions(path, files); err != nil {
+			return nil, err
+		}
+	}
+	var t Table
 	switch format {
 	case FormatParquet:
 		if err := noOptions("Parquet", opts); err != nil {
 			return nil, err
 		}
-		return openParquet(ctx, files)
+		t, err = openParquet(ctx, files)
 	case FormatCSV:
-		return openCSV(ctx, files, opts)
+		t, err = openCSV(ctx, files, opts)
 	default:
 		if err := noOptions("JSON", opts); err != nil {
 			return nil, err
 		}
-		return openJSON(ctx, files)
+		t, err = openJSON(ctx, files)
 	}
+	if err != nil {
+		return nil, err
+	}
+	if parts != nil {
+		pt, err := newPartitionedTable(t, parts)
+		if err != nil {
+			return nil, err
+		}
+		return pt, nil
+	}
+	return t, nil
 }
 
 func noOptions(format string, opts map[string]string) error {
