@@ -117,7 +117,7 @@ func NewHashAggregate(tc *TaskContext, input Operator, mode AggregateMode, group
 		}
 	} else {
 		var err error
-		if a.keys, err = bindExprs(groupBy, in); err != nil {
+		if a.keys, err = bindExprsFor(tc, groupBy, in); err != nil {
 			return nil, fmt.Errorf("hash aggregate: group key: %w", err)
 		}
 		if err := a.bindArgs(in); err != nil {
@@ -171,7 +171,7 @@ func (a *hashAggregate) bindArgs(in *arrow.Schema) error {
 		a.argOf = append(a.argOf, idx)
 	}
 	var err error
-	if a.args, err = bindExprs(exprs, in); err != nil {
+	if a.args, err = bindExprsFor(a.tc, exprs, in); err != nil {
 		return fmt.Errorf("hash aggregate: argument: %w", err)
 	}
 	return nil

@@ -40,6 +40,11 @@ func (b *Builder) build(node physical.Node, partition int) (op Operator, err err
 		c.Mem = alloc
 		tc = &c
 	}
+	if tc.Partition != partition {
+		c := *tc
+		c.Partition = partition
+		tc = &c
+	}
 	op, err = b.buildNode(tc, node, partition)
 	if err != nil {
 		return nil, err

@@ -47,7 +47,7 @@ func NewFilter(tc *TaskContext, input Operator, predicate planner.Expr) (Operato
 	if id := predicate.Type().ID(); id != arrow.BOOL {
 		return nil, fmt.Errorf("filter: predicate %s is %s, not BOOLEAN", predicate, planner.TypeName(predicate.Type()))
 	}
-	xs, err := bindExprs([]planner.Expr{predicate}, input.Schema())
+	xs, err := bindExprsFor(tc, []planner.Expr{predicate}, input.Schema())
 	if err != nil {
 		return nil, fmt.Errorf("filter: %w", err)
 	}

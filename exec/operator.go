@@ -47,6 +47,10 @@ type TaskContext struct {
 	// of it (sort) may keep before spilling sorted runs to TempDir; 0 means
 	// no limit.
 	MemoryBudget int64
+	// Partition is the index of the partition the operator computes (the
+	// Builder sets it per node). rand(seed) draws the stream of
+	// seed+Partition, as Spark seeds its partitions.
+	Partition int
 }
 
 // NewTaskContext returns a TaskContext with the default batch size.

@@ -30,7 +30,7 @@ func NewProject(tc *TaskContext, input Operator, exprs []planner.Expr, names []s
 	if len(exprs) != len(names) {
 		return nil, fmt.Errorf("project: %d expressions but %d names", len(exprs), len(names))
 	}
-	xs, err := bindExprs(exprs, input.Schema())
+	xs, err := bindExprsFor(tc, exprs, input.Schema())
 	if err != nil {
 		return nil, fmt.Errorf("project: %w", err)
 	}

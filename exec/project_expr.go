@@ -22,6 +22,24 @@ type boundExpr struct {
 
 // bindExprs compiles es against schema.
 func bindExprs(es []planner.Expr, schema *arrow.Schema) ([]boundExpr, error) {
+	return bindExprsFor(nil, es, schema)
+}
+
+// evalOptions tells the expression compiler which task it compiles for
+// (rand's seeding); a nil tc gives the defaults.
+func evalOptions(tc *TaskContext) eval.Options {
+	if tc == nil {
+		return eval.Options{}
+	}
+	opts := eval.Options{Partition: tc.Partition}
+	if tc.Query != nil {
+		opts.QuerySeed = tc.Query.randSeed
+	}
+	return opts
+}
+
+// bindExprsFor compiles es against schema for the task of tc.
+func bindExprsFor(tc *TaskContext, es []planner.Expr, schema *arrow.Schema) ([]boundExpr, error) {
 	out := make([]boundExpr, len(es))
 	for i, e := range es {
 		if e == nil {
@@ -37,7 +55,7 @@ func bindExprs(es []planner.Expr, schema *arrow.Schema) ([]boundExpr, error) {
 			out[i] = boundExpr{col: c.Index, typ: c.DataType, expr: e}
 			continue
 		}
-		ev, err := eval.Compile(e, schema)
+		ev, err := eval.CompileWith(e, schema, evalOptions(tc))
 		if err != nil {
 			return nil, err
 		}

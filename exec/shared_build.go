@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"sync"
 )
 
@@ -14,10 +15,14 @@ import (
 type QueryState struct {
 	mu     sync.Mutex
 	builds map[any]*sharedBuild
+	// randSeed seeds rand() without an argument in all the query's tasks.
+	randSeed uint64
 }
 
 // NewQueryState returns an empty QueryState.
-func NewQueryState() *QueryState { return &QueryState{builds: map[any]*sharedBuild{}} }
+func NewQueryState() *QueryState {
+	return &QueryState{builds: map[any]*sharedBuild{}, randSeed: rand.Uint64() | 1}
+}
 
 // errSharedBuildFailed is what tasks get when the task building a shared
 // table stopped without finishing it.

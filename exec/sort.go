@@ -64,7 +64,7 @@ func NewSort(tc *TaskContext, input Operator, keys []planner.SortKey, fetch int6
 		}
 		specs[i] = s
 	}
-	bound, err := bindExprs(exprs, input.Schema())
+	bound, err := bindExprsFor(tc, exprs, input.Schema())
 	if err != nil {
 		return nil, fmt.Errorf("sort: %w", err)
 	}

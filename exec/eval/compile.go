@@ -13,6 +13,7 @@ import (
 // compiler turns planner expressions into node trees for one input schema.
 type compiler struct {
 	schema *arrow.Schema
+	opts   Options
 }
 
 // compiled is a compiled sub-expression with what its parents need to

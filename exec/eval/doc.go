@@ -27,5 +27,7 @@
 // Memory: every array is built from the allocator passed to Eval, Filter,
 // Take or LiteralArray, and belongs to the caller, who releases it once.
 // Compile keeps no Arrow memory (its constants are plain Go values), so an
-// Evaluator needs no Release and may be shared by concurrent tasks.
+// Evaluator needs no Release and may be shared by concurrent tasks, except
+// one holding rand, whose sequence runs on from batch to batch: tasks
+// compile it for themselves with CompileWith and their partition index.
 package eval

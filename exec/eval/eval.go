@@ -12,7 +12,10 @@ import (
 
 // Evaluator is a compiled expression, ready to run over batches of the
 // schema it was compiled against. It holds no per-batch state, so one
-// Evaluator may serve several tasks at once.
+// Evaluator may serve several tasks at once, with one exception: rand
+// continues its sequence from one Eval to the next, so an expression with
+// rand is compiled per task (with that task's Options) to give
+// reproducible numbers.
 type Evaluator struct {
 	expr     planner.Expr
 	root     node
@@ -46,7 +49,25 @@ type chunk struct {
 // planner.Expr is accepted except AggregateCall, WindowCall, subqueries and
 // OuterColumn.
 func Compile(e planner.Expr, input *arrow.Schema) (*Evaluator, error) {
-	c := &compiler{schema: input}
+	return CompileWith(e, input, Options{})
+}
+
+// Options describe the task an expression is compiled for. Only rand
+// reads them; the zero value suits everything else.
+type Options struct {
+	// Partition is the index of the partition the task computes:
+	// rand(seed) draws the stream of seed+Partition there, as Spark seeds
+	// partition p, so partitions draw different numbers and a rerun with
+	// the same partitioning draws the same ones.
+	Partition int
+	// QuerySeed seeds rand() without an argument, so that all the tasks
+	// of one query use one seed; 0 draws a random seed at compile time.
+	QuerySeed uint64
+}
+
+// CompileWith is Compile for a given task (see Options).
+func CompileWith(e planner.Expr, input *arrow.Schema, opts Options) (*Evaluator, error) {
+	c := &compiler{schema: input, opts: opts}
 	root, err := c.compile(e)
 	if err != nil {
 		return nil, err
@@ -61,9 +82,14 @@ func Compile(e planner.Expr, input *arrow.Schema) (*Evaluator, error) {
 // CompileAll compiles each of es against input (for projections, hash keys
 // and sort keys).
 func CompileAll(es []planner.Expr, input *arrow.Schema) ([]*Evaluator, error) {
+	return CompileAllWith(es, input, Options{})
+}
+
+// CompileAllWith is CompileAll for a given task (see Options).
+func CompileAllWith(es []planner.Expr, input *arrow.Schema, opts Options) ([]*Evaluator, error) {
 	out := make([]*Evaluator, len(es))
 	for i, e := range es {
-		ev, err := Compile(e, input)
+		ev, err := CompileWith(e, input, opts)
 		if err != nil {
 			return nil, err
 		}

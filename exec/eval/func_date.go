@@ -2,7 +2,6 @@ package eval
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -10,7 +9,7 @@ import (
 	"github.com/ember-sql/ember/planner"
 )
 
-// year, month and day of a DATE or TIMESTAMP, and rand.
+// year, month and day of a DATE or TIMESTAMP.
 
 type datePart int
 
@@ -76,47 +75,4 @@ func (n *datePartNode) field(days int64) int32 {
 		return int32(m)
 	}
 	return int32(d)
-}
-
-func (c *compiler) compileRand(e *planner.Func) (compiled, error) {
-	nd := &randNode{seed: rand.Uint64()}
-	if len(e.Args) > 0 {
-		x, err := c.compile(e.Args[0])
-		if err != nil {
-			return compiled{}, err
-		}
-		l := x.lit()
-		if l == nil {
-			return compiled{}, fmt.Errorf("eval: the seed of %s must be a constant", e)
-		}
-		if l.Value != nil {
-			v, ok := litInt64(l.Value)
-			if !ok {
-				return compiled{}, fmt.Errorf("eval: the seed of %s must be an integer", e)
-			}
-			nd.seed = uint64(v)
-		} else {
-			nd.seed = 0
-		}
-	}
-	return c.make(nd, planner.TypeDouble, false), nil
-}
-
-// randNode is rand([seed]): uniform DOUBLEs in [0, 1). With a seed, row i
-// of every batch gets the same value: the sequence is deterministic per
-// (seed, position in the batch), not across a whole table, since batches
-// are evaluated independently and in no fixed order. Without a seed, one
-// is drawn at compile time.
-type randNode struct{ seed uint64 }
-
-func (n *randNode) fallible() bool { return false }
-
-func (n *randNode) eval(mem memory.Allocator, c *chunk) (arrow.Array, error) {
-	buf, out := newValues[float64](mem, c.n)
-	src := rand.NewPCG(n.seed, 0x9e3779b97f4a7c15)
-	r := rand.New(src)
-	for i := range out {
-		out[i] = r.Float64()
-	}
-	return makeArray(planner.TypeDouble, c.n, []*memory.Buffer{nil, buf}), nil
 }
