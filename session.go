@@ -3,8 +3,10 @@ package ember
 import (
 	"context"
 	"fmt"
+	"errors"
 	"io"
 	"runtime"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -23,6 +25,10 @@ type Session struct {
 	conf  *Config
 	mem   memory.Allocator
 	sched *cluster.LocalScheduler
+	// mu guards owned: the in-memory data of DataFrames made from Go
+	// values, Arrow batches and caches, released when the session closes.
+	mu    sync.Mutex
+	owned []interface{ Release() }
 }
 
 // Option configures a Session.
@@ -54,12 +60,22 @@ func NewSession(ctx context.Context, opts ...Option) (*Session, error) {
 	return s, nil
 }
 
-// Close ends the session and frees the tables it holds in memory.
+// Close ends the session and frees the tables it holds in memory,
+// including the data of DataFrames made from Go values or Arrow batches
+// and of cached DataFrames. DataFrames of a closed session must not be
+// used.
 func (s *Session) Close() error {
 	for _, e := range s.cat.List() {
 		if r, ok := e.Table.(interface{ Release() }); ok {
 			r.Release()
 		}
+	}
+	s.mu.Lock()
+	owned := s.owned
+	s.owned = nil
+	s.mu.Unlock()
+	for _, r := range owned {
+		r.Release()
 	}
 	return nil
 }
@@ -140,10 +156,12 @@ func (r *Result) Close() error {
 			b.Release()
 		}
 	}
-	r.batches = nil
+	r.batches, r.next = nil, 0
 	if r.onClose != nil {
 		r.onClose()
 		r.onClose = nil
 	}
 	return err
 }
+
+func isEOF(err error) bool { return errors.Is(err, io.EOF) }

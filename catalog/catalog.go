@@ -29,10 +29,14 @@ func (k EntryKind) String() string {
 // SQL text (re-bound at each use, as Spark does) and the schema it had when
 // created.
 type Entry struct {
-	Name      string
-	Kind      EntryKind
-	Table     Table         // for tables
-	ViewSQL   string        // for views
+	Name    string
+	Kind    EntryKind
+	Table   Table  // for tables
+	ViewSQL string // for views
+	// ViewPlan is, for a view made from a DataFrame, its bound logical
+	// plan (a planner.Node; catalog cannot name the type): such a view has
+	// no SQL text and is not re-bound.
+	ViewPlan  any
 	Schema    *arrow.Schema // the output schema
 	Temporary bool
 }

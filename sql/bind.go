@@ -56,6 +56,9 @@ type binder struct {
 	// colLoc remembers where each bound column reference was written, for
 	// errors found after binding (an ungrouped column).
 	colLoc map[*planner.Column]int32
+	// frames are the bound queries a DataFrame transformation reads, by
+	// the names its FROM items use (see BindFrameQuery).
+	frames map[string]Frame
 }
 
 func (b *binder) errAt(loc int32, format string, args ...any) *Error {

@@ -14,7 +14,14 @@ type Error struct {
 	Msg       string
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("line %d:%d: %s", e.Line, e.Col, e.Msg) }
+// Error formats the mistake as "line L:C: message", or the message alone
+// when the statement has no text to point into (Line is 0).
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return e.Msg
+	}
+	return fmt.Sprintf("line %d:%d: %s", e.Line, e.Col, e.Msg)
+}
 
 // sqlText is the text handed to the parser for one statement and the way
 // back from its byte offsets to a line and column of the script. The parsed
@@ -24,6 +31,9 @@ type sqlText struct {
 	src    Source
 	parsed string
 	toOrig []int // len(parsed)+1 entries; nil means the identity
+	// positionless is set for syntax trees built without text (the
+	// DataFrame API): errors then carry no line and column.
+	positionless bool
 }
 
 func newSQLText(src Source) *sqlText {
@@ -63,6 +73,9 @@ func (t *sqlText) lineCol(off int) (line, col int) {
 // errAt builds an Error at byte offset loc of the parsed text (a pg_query
 // location; negative when unknown, which points at the statement start).
 func (t *sqlText) errAt(loc int32, format string, args ...any) *Error {
+	if t.positionless {
+		return &Error{Msg: fmt.Sprintf(format, args...)}
+	}
 	line, col := t.lineCol(t.origOffset(int(loc)))
 	return &Error{Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 }

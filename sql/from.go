@@ -88,6 +88,13 @@ func (b *binder) bindRangeVar(rv *pg.RangeVar, env *cteEnv) (*relation, error) {
 		return nil, b.errAt(rv.Location, "table or view %q not found; tables: %s", rv.Schemaname+"."+name, b.tableList())
 	}
 	if schema == "" {
+		if f, ok := b.frames[name]; ok {
+			rel := frameRelation(name, f)
+			if rv.Alias == nil {
+				return rel, nil
+			}
+			return b.aliased(rel, rv.Alias, "", rv.Location)
+		}
 		if def := env.find(name); def != nil {
 			rel, err := b.bindQuery(def.query, def.env, nil)
 			if err != nil {
@@ -104,6 +111,9 @@ func (b *binder) bindRangeVar(rv *pg.RangeVar, env *cteEnv) (*relation, error) {
 	entry := b.cat.Lookup(name)
 	if entry == nil {
 		return nil, b.errAt(rv.Location, "table or view %q not found; tables: %s", name, b.tableList())
+	}
+	if plan, ok := entry.ViewPlan.(planner.Node); ok && entry.Kind == catalog.KindView {
+		return b.aliased(newRelation(plan, ""), rv.Alias, entry.Name, rv.Location)
 	}
 	if entry.Kind == catalog.KindView {
 		rel, err := b.bindView(entry, rv.Location)

@@ -350,3 +350,7 @@ func exprStart(n *pg.Node) int32 {
 	}
 	return loc
 }
+
+// ExprName is the name Spark gives an unaliased expression in a result
+// (sum(l_quantity), (a + b)); the DataFrame API names its columns with it.
+func ExprName(n *pg.Node) string { return exprName(n) }

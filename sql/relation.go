@@ -60,6 +60,7 @@ func (b *binder) aliased(r *relation, alias *pg.Alias, defaultQual string, loc i
 			continue
 		}
 		exprs = append(exprs, colRef(i, c))
+		c.extra = nil
 		if !c.hidden {
 			c.qual = strings.ToLower(qual)
 			if k := len(cols); k < len(names) {

@@ -2,6 +2,7 @@ package sql
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -15,6 +16,23 @@ type column struct {
 	typ    arrow.DataType
 	null   bool
 	hidden bool // reachable only through its qualifier (the sides of a USING join)
+	// extra lists further qualifiers the column answers to: the DataFrame
+	// API refers to a frame's columns through the frame itself, whatever
+	// table they came from (see Frame).
+	extra []string
+}
+
+// hasQual reports whether c answers to qualifier qual (lower case).
+func (c *column) hasQual(qual string) bool {
+	if c.qual == qual {
+		return true
+	}
+	for _, q := range c.extra {
+		if q == qual {
+			return true
+		}
+	}
+	return false
 }
 
 // scope maps names to the columns of one plan node's input. outer is the
@@ -62,12 +80,15 @@ func (s *scope) lookup(qual, name string) (depth, index int, col column, err err
 // several columns match.
 func (s *scope) find(qual, name string) (int, error) {
 	qual = strings.ToLower(qual)
+	if i, ok := s.findPositional(qual, name); ok {
+		return i, nil
+	}
 	found := -1
 	for i, c := range s.cols {
 		if !strings.EqualFold(c.name, name) {
 			continue
 		}
-		if qual == "" && c.hidden || qual != "" && c.qual != qual {
+		if qual == "" && c.hidden || qual != "" && !c.hasQual(qual) {
 			continue
 		}
 		if found >= 0 {
@@ -82,7 +103,7 @@ func (s *scope) find(qual, name string) (int, error) {
 func (s *scope) hasQualifier(qual string) bool {
 	qual = strings.ToLower(qual)
 	for _, c := range s.cols {
-		if c.qual == qual {
+		if c.hasQual(qual) {
 			return true
 		}
 	}
@@ -136,4 +157,27 @@ func (s *scope) qualifiers() string {
 		return "(none)"
 	}
 	return strings.Join(out, ", ")
+}
+
+// findPositional resolves "#k", under a frame's qualifier, to the frame's
+// k-th column: the DataFrame API refers to columns by position where names
+// may repeat (after a join) and a rename or a drop must pick one.
+func (s *scope) findPositional(qual, name string) (int, bool) {
+	if qual == "" || !strings.HasPrefix(name, "#") {
+		return 0, false
+	}
+	k, err := strconv.Atoi(name[1:])
+	if err != nil || k < 0 {
+		return 0, false
+	}
+	for i, c := range s.cols {
+		if !c.hasQual(qual) {
+			continue
+		}
+		if k == 0 {
+			return i, true
+		}
+		k--
+	}
+	return 0, false
 }

@@ -11,8 +11,11 @@ import (
 
 // selectItem is one output column of a SELECT, after * is expanded.
 type selectItem struct {
-	ast   *pg.Node // nil for a column expanded from *
-	col   int      // the input column of a * item
+	ast *pg.Node // nil for a column expanded from *
+	col int      // the input column of a * item
+	// from is the input column a * item or a plain column reference
+	// passes through, whose qualifiers the output keeps (nil otherwise).
+	from  *column
 	name  string
 	alias bool // name given with AS
 	expr  planner.Expr
@@ -95,8 +98,13 @@ func (b *binder) bindSelect(s *pg.SelectStmt, env *cteEnv, outer *scope) (*relat
 		if it.expr, err = ctx.bind(it.ast); err != nil {
 			return nil, err
 		}
-		if c, ok := it.expr.(*planner.Column); ok && !it.alias && it.ast.GetColumnRef() != nil {
-			it.name = c.Name
+		if c, ok := it.expr.(*planner.Column); ok && it.ast.GetColumnRef() != nil {
+			if !it.alias {
+				it.name = c.Name
+			}
+			if c.Index < len(fromScope.cols) {
+				it.from = &fromScope.cols[c.Index]
+			}
 		}
 	}
 
@@ -197,6 +205,11 @@ func (b *binder) bindSelect(s *pg.SelectStmt, env *cteEnv, outer *scope) (*relat
 		exprs = append(exprs, it.expr)
 		names = append(names, it.name)
 		outCols[i] = column{name: it.name, typ: it.expr.Type(), null: it.expr.Nullable()}
+		if it.from != nil {
+			// The column passes through unchanged: it keeps answering to
+			// its qualifiers (consumers that alias the output reset them).
+			outCols[i].qual, outCols[i].extra = it.from.qual, it.from.extra
+		}
 	}
 	for i, h := range hidden {
 		exprs = append(exprs, h)
@@ -243,7 +256,7 @@ func (b *binder) expandTargets(targets []*pg.Node, sc *scope) ([]selectItem, err
 				n := 0
 				for i, c := range sc.cols {
 					if !c.hidden {
-						items = append(items, selectItem{col: i, name: c.name})
+						items = append(items, selectItem{col: i, name: c.name, from: &sc.cols[i]})
 						n++
 					}
 				}
@@ -257,8 +270,8 @@ func (b *binder) expandTargets(targets []*pg.Node, sc *scope) ([]selectItem, err
 				return nil, b.errAt(cr.Location, "%s.* does not name a table in FROM; available: %s", qual, sc.qualifiers())
 			}
 			for i, c := range sc.cols {
-				if c.qual == strings.ToLower(qual) {
-					items = append(items, selectItem{col: i, name: c.name})
+				if c.hasQual(strings.ToLower(qual)) {
+					items = append(items, selectItem{col: i, name: c.name, from: &sc.cols[i]})
 				}
 			}
 			continue

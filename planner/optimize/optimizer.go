@@ -14,6 +14,9 @@ func DefaultRules() []Rule {
 	return []Rule{
 		// Subqueries become joins before anything else looks at the plan.
 		Decorrelate{},
+		// Projections that only pass columns through go, so every way of
+		// writing a query (SQL, DataFrames) looks the same from here on.
+		StripColumnProjections{},
 		// Constant subexpressions become literals, so pushdown sees simple
 		// column-versus-literal predicates that scans can use.
 		FoldConstants{},

@@ -77,7 +77,7 @@ func prune(n planner.Node, need map[int]bool) (planner.Node, []int) {
 			mapping[k] = i
 		}
 		// A projection that passes its input through unchanged goes away.
-		if isIdentity(exprs, in) {
+		if isIdentity(exprs, names, in) {
 			return in, mapping
 		}
 		return planner.NewProject(in, exprs, names), mapping
@@ -250,19 +250,19 @@ func projectColumns(in planner.Node, keep []int) planner.Node {
 		exprs[i] = planner.ColumnRef(pruned, m[k])
 		names[i] = in.Schema().Field(k).Name
 	}
-	if isIdentity(exprs, pruned) {
+	if isIdentity(exprs, names, pruned) {
 		return pruned
 	}
 	return planner.NewProject(pruned, exprs, names)
 }
 
-func isIdentity(exprs []planner.Expr, in planner.Node) bool {
+func isIdentity(exprs []planner.Expr, names []string, in planner.Node) bool {
 	if len(exprs) != in.Schema().NumFields() {
 		return false
 	}
 	for i, e := range exprs {
 		c, ok := e.(*planner.Column)
-		if !ok || c.Index != i || c.Name != in.Schema().Field(i).Name {
+		if !ok || c.Index != i || names[i] != in.Schema().Field(i).Name {
 			return false
 		}
 	}

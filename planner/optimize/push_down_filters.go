@@ -38,10 +38,14 @@ func (PushDownFilters) Apply(_ *Context, plan planner.Node) (planner.Node, bool,
 func pushDown(n planner.Node, preds []planner.Expr) planner.Node {
 	switch n := n.(type) {
 	case *planner.Filter:
+		// The lower filter's conjuncts come first: they were written (or
+		// applied) first, and keeping that order makes stacked filters and
+		// one WHERE give the same plan.
+		var own []planner.Expr
 		for _, c := range planner.SplitConjunction(n.Predicate) {
-			preds = append(preds, planner.SplitConjunction(factorOr(c))...)
+			own = append(own, planner.SplitConjunction(factorOr(c))...)
 		}
-		return pushDown(n.Input, dedupe(preds))
+		return pushDown(n.Input, dedupe(append(own, preds...)))
 	case *planner.Project:
 		var below, above []planner.Expr
 		for _, p := range preds {
