@@ -142,4 +142,3 @@ func (df *DataFrame) CreateOrReplaceTempView(name string) error { return df.asVi
 // CreateTempView is CreateOrReplaceTempView, but an existing view of that
 // name is an error.
 func (df *DataFrame) CreateTempView(name string) error { return df.asView(name, false) }
-

@@ -303,7 +303,9 @@ func (c Column) sorted(dir pg.SortByDir, nulls pg.SortByNulls) Column {
 }
 
 // Asc sorts by c ascending, NULLs first (Spark's default).
-func (c Column) Asc() Column { return c.sorted(pg.SortByDir_SORTBY_ASC, pg.SortByNulls_SORTBY_NULLS_DEFAULT) }
+func (c Column) Asc() Column {
+	return c.sorted(pg.SortByDir_SORTBY_ASC, pg.SortByNulls_SORTBY_NULLS_DEFAULT)
+}
 
 // AscNullsLast sorts by c ascending with NULLs last.
 func (c Column) AscNullsLast() Column {

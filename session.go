@@ -2,8 +2,8 @@ package ember
 
 import (
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"sync"

@@ -161,7 +161,9 @@ func (s *Session) own(r interface{ Release() }) {
 // Read starts reading files into a DataFrame:
 //
 //	s.Read().Option("header", "false").CSV("data/*.csv")
-func (s *Session) Read() *DataFrameReader { return &DataFrameReader{s: s, options: map[string]string{}} }
+func (s *Session) Read() *DataFrameReader {
+	return &DataFrameReader{s: s, options: map[string]string{}}
+}
 
 // DataFrameReader reads files as a DataFrame (Session.Read).
 type DataFrameReader struct {
