@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -21,10 +22,12 @@ import (
 // views and runs statements on the engine (in-process by default, on every
 // core, like Spark's local[*]).
 type Session struct {
-	cat   *catalog.Catalog
-	conf  *Config
-	mem   memory.Allocator
-	sched *cluster.LocalScheduler
+	appName string
+	master  string
+	cat     *catalog.Catalog
+	conf    *Config
+	mem     memory.Allocator
+	sched   *cluster.LocalScheduler
 	// mu guards owned: the in-memory data of DataFrames made from Go
 	// values, Arrow batches and caches, released when the session closes.
 	mu    sync.Mutex
@@ -48,9 +51,53 @@ func WithAllocator(mem memory.Allocator) Option {
 	}
 }
 
+// WithConfigs sets several configuration keys.
+func WithConfigs(conf map[string]string) Option {
+	return func(s *Session) error {
+		for k, v := range conf {
+			if err := s.conf.Set(k, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// WithAppName names the application (shown in logs and, on a cluster, in
+// the master's job list).
+func WithAppName(name string) Option {
+	return func(s *Session) error {
+		s.appName = name
+		return nil
+	}
+}
+
+// WithMaster says where queries run, as Spark's master URL: "local[*]"
+// (the default) runs them in-process on every core, "local" on one core,
+// "local[N]" on N cores. A cluster's master address ("host:port") needs
+// cluster mode, which is not built yet: NewSession then returns an error.
+func WithMaster(master string) Option {
+	return func(s *Session) error {
+		s.master = master
+		switch {
+		case master == "" || master == "local[*]":
+			return nil
+		case master == "local":
+			return s.conf.Set("ember.cores", "1")
+		case strings.HasPrefix(master, "local[") && strings.HasSuffix(master, "]"):
+			n := strings.TrimSuffix(strings.TrimPrefix(master, "local["), "]")
+			if err := s.conf.Set("ember.cores", n); err != nil {
+				return fmt.Errorf("master %q: %w", master, err)
+			}
+			return nil
+		}
+		return fmt.Errorf("master %q: cluster mode is not available yet; use local, local[N] or local[*]", master)
+	}
+}
+
 // NewSession starts a session.
 func NewSession(ctx context.Context, opts ...Option) (*Session, error) {
-	s := &Session{cat: catalog.New(), conf: defaultConfig(runtime.NumCPU()), mem: exec.NewPoolAllocator()}
+	s := &Session{appName: "ember", cat: catalog.New(), conf: defaultConfig(runtime.NumCPU()), mem: exec.NewPoolAllocator()}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
@@ -79,6 +126,12 @@ func (s *Session) Close() error {
 	}
 	return nil
 }
+
+// AppName is the application's name (WithAppName).
+func (s *Session) AppName() string { return s.appName }
+
+// Conf returns the session's configuration.
+func (s *Session) Conf() *Config { return s.conf }
 
 // Catalog returns the session's catalog.
 func (s *Session) Catalog() *catalog.Catalog { return s.cat }
