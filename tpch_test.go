@@ -2,15 +2,12 @@ package ember
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +17,7 @@ import (
 
 	"github.com/ember-sql/ember/exec/eval"
 	"github.com/ember-sql/ember/planner"
+	"github.com/ember-sql/ember/tpch"
 )
 
 // TestTPCH runs the 22 TPC-H queries over the SF 0.01 data in testdata and
@@ -132,70 +130,21 @@ func cellText(arr arrow.Array, i int) string {
 	return fmt.Sprint(v)
 }
 
+// readAnswer reads an answer file as its header then its rows.
 func readAnswer(t testing.TB, path string) [][]string {
 	t.Helper()
-	f, err := os.Open(path)
+	a, err := tpch.ReadAnswer(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	rows, err := r.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// encoding/csv skips blank lines, but in a one-column answer a blank
-	// line is a row holding NULL (Q17 at SF 0.01 averages no rows).
-	if len(rows) > 0 && len(rows[0]) == 1 {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-		rows = rows[:1]
-		for _, l := range lines[1:] {
-			rows = append(rows, []string{strings.Trim(l, "\"\r")})
-		}
-	}
-	return rows
+	return append([][]string{a.Columns}, a.Rows...)
 }
 
-// compareAnswer applies the comparison rules of the TPC-H answers.
+// compareAnswer applies the comparison rules of the TPC-H answers (see
+// tpch.Compare) to two tables given as their header then their rows.
 func compareAnswer(got, want [][]string) error {
 	if len(got) == 0 || len(want) == 0 {
 		return fmt.Errorf("missing header")
 	}
-	if len(got[0]) != len(want[0]) {
-		return fmt.Errorf("got %d columns %v, want %d %v", len(got[0]), got[0], len(want[0]), want[0])
-	}
-	if len(got) != len(want) {
-		return fmt.Errorf("got %d rows, want %d", len(got)-1, len(want)-1)
-	}
-	for r := 1; r < len(want); r++ {
-		for c := range want[r] {
-			if !cellsMatch(got[r][c], want[r][c]) {
-				return fmt.Errorf("row %d column %s: got %q, want %q (got row %v, want row %v)",
-					r, want[0][c], got[r][c], want[r][c], got[r], want[r])
-			}
-		}
-	}
-	return nil
-}
-
-func cellsMatch(got, want string) bool {
-	if got == want {
-		return true
-	}
-	gi, gerr := strconv.ParseInt(got, 10, 64)
-	wi, werr := strconv.ParseInt(want, 10, 64)
-	if gerr == nil && werr == nil {
-		return gi == wi
-	}
-	gf, gerr := strconv.ParseFloat(strings.TrimSpace(got), 64)
-	wf, werr := strconv.ParseFloat(strings.TrimSpace(want), 64)
-	if gerr != nil || werr != nil {
-		return false
-	}
-	diff := math.Abs(gf - wf)
-	return diff <= 0.005 || diff <= 1e-6*math.Abs(wf)
+	return tpch.Compare(tpch.Table{Columns: got[0], Rows: got[1:]}, tpch.Table{Columns: want[0], Rows: want[1:]})
 }

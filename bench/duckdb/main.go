@@ -1,81 +1,94 @@
-// Command duckdb-tpch times the TPC-H queries in DuckDB over the same
-// Parquet files Ember reads, for side-by-side comparisons. It lives in its
-// own module so that the engine never depends on DuckDB.
+// Command duckdb-tpch runs the TPC-H queries side by side in DuckDB and in
+// Ember, over the same Parquet files and on the same number of threads,
+// and says per query how long each took, the ratio, and whether the two
+// results agree (by the rules of the TPC-H answers, see package tpch). It
+// lives in its own module so that the engine never depends on DuckDB.
 //
-//	go run . -data ../../../shared/tpch/sf0.1 -queries ../../tpch/queries -threads 2 -runs 5
+//	go run . -data ../../../shared/tpch/sf0.1 -threads 2 -runs 3 -answers ../../../shared/tpch/answers/sf0.1
+//
+// For each query, DuckDB and Ember each run -warmup untimed times, then
+// the timed runs alternate, DuckDB then Ember, -runs times, so that both
+// see the same state of the machine (page cache, other load). The figure
+// per engine is the median. The exit status is 1 when any result differs
+// (between the engines, or, with -answers, from the official answer) or a
+// query fails.
+//
+// Flags:
+//
+//	-data DIR       the eight tables: DIR/lineitem.parquet, or a folder DIR/lineitem/ of part files
+//	-queries LIST   1,3,18 or 1-5 (default: all 22)
+//	-threads N      DuckDB's threads and Ember's ember.cores (default 2)
+//	-runs N         timed runs per engine and query (default 3)
+//	-warmup N       untimed runs per engine and query first (default 1)
+//	-answers DIR    also compare Ember's results with DIR/qNN.csv
+//	-json FILE      also write the figures as JSON
+//
+// As the ember binary does, the harness runs Go's collector at GOGC=400
+// unless GOGC is set.
 package main
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
-	"sort"
-	"time"
+	"runtime/debug"
 
-	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/ember-sql/ember/tpch"
 )
 
 func main() {
-	data := flag.String("data", "", "directory of the TPC-H Parquet files")
-	queries := flag.String("queries", "../../tpch/queries", "directory of q01.sql … q22.sql")
-	threads := flag.Int("threads", 2, "DuckDB threads")
-	runs := flag.Int("runs", 5, "runs per query; the median is reported")
-	flag.Parse()
-	if err := run(*data, *queries, *threads, *runs); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(1)
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400) // as cmd/ember's tuneGC
 	}
+	var opts options
+	flag.StringVar(&opts.data, "data", "", "directory of the TPC-H Parquet files (required)")
+	flag.StringVar(&opts.queries, "queries", "", "queries to run, like 1,3,18 or 1-5 (default all 22)")
+	flag.IntVar(&opts.threads, "threads", 2, "DuckDB's threads and Ember's ember.cores")
+	flag.IntVar(&opts.runs, "runs", 3, "timed runs per engine and query; the median is reported")
+	flag.IntVar(&opts.warmup, "warmup", 1, "untimed runs per engine and query before the timed ones")
+	flag.StringVar(&opts.answers, "answers", "", "directory of the answers qNN.csv to check Ember's results against")
+	flag.StringVar(&opts.json, "json", "", "also write the figures as JSON to this file")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fail(fmt.Errorf("unexpected arguments %q", flag.Args()))
+	}
+	code, err := run(context.Background(), &opts)
+	if err != nil {
+		fail(err)
+	}
+	os.Exit(code)
 }
 
-func run(data, queries string, threads, runs int) error {
-	db, err := sql.Open("duckdb", "")
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "error:", err)
+	os.Exit(1)
+}
+
+// options are the command line's flags.
+type options struct {
+	data, queries, answers, json string
+	threads, runs, warmup        int
+}
+
+// check validates the options and returns the chosen queries.
+func (o *options) check() ([]int, error) {
+	if o.data == "" {
+		return nil, errors.New("-data DIR is required: the directory of the TPC-H Parquet files")
+	}
+	if o.threads < 1 {
+		return nil, fmt.Errorf("-threads %d: need at least 1", o.threads)
+	}
+	if o.runs < 1 {
+		return nil, fmt.Errorf("-runs %d: need at least 1 timed run", o.runs)
+	}
+	if o.warmup < 0 {
+		return nil, fmt.Errorf("-warmup %d: cannot be negative", o.warmup)
+	}
+	qs, err := tpch.ParseQueryList(o.queries)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("-queries: %w", err)
 	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	ctx := context.Background()
-	if _, err := db.ExecContext(ctx, fmt.Sprintf("SET threads TO %d", threads)); err != nil {
-		return err
-	}
-	for _, t := range []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"} {
-		p, err := filepath.Abs(filepath.Join(data, t+".parquet"))
-		if err != nil {
-			return err
-		}
-		if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet('%s')", t, p)); err != nil {
-			return err
-		}
-	}
-	var total time.Duration
-	for q := 1; q <= 22; q++ {
-		text, err := os.ReadFile(filepath.Join(queries, fmt.Sprintf("q%02d.sql", q)))
-		if err != nil {
-			return err
-		}
-		var times []time.Duration
-		rows := 0
-		for r := 0; r < runs; r++ {
-			start := time.Now()
-			rs, err := db.QueryContext(ctx, string(text))
-			if err != nil {
-				return fmt.Errorf("q%02d: %w", q, err)
-			}
-			rows = 0
-			for rs.Next() {
-				rows++
-			}
-			rs.Close()
-			times = append(times, time.Since(start))
-		}
-		sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-		med := times[len(times)/2]
-		total += med
-		fmt.Printf("q%02d %8.1f ms %6d rows\n", q, float64(med.Microseconds())/1000, rows)
-	}
-	fmt.Printf("total %8.1f ms\n", float64(total.Microseconds())/1000)
-	return nil
+	return qs, nil
 }
