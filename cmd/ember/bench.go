@@ -164,7 +164,7 @@ func runBenchTPCH(ctx context.Context, io stdio, opts *benchOptions) error {
 	for _, q := range queries {
 		res := benchQuery(ctx, sess, q, opts, answers)
 		if ctx.Err() != nil {
-			return errCancelled
+			return cancelled("benchmark")
 		}
 		switch {
 		case res.Error != "":

@@ -1,6 +1,8 @@
 // Command ember is Ember's one binary.
 //
 //	ember sql [-e SQL | -f FILE]... [--data DIR] [--table NAME=PATH]... [--format table|csv|tsv|json|ndjson] [--timing]
+//	ember gen tpch --sf N --out DIR [--format parquet|csv] [--parallel N] [--tables t1,t2]
+//	ember bench tpch --data DIR [--queries 1,3,18] [--runs N] [--warmup N] [--answers DIR] [--json FILE]
 //	ember version
 //
 // `ember sql` runs SQL in a local, in-process session. The -e and -f
@@ -10,6 +12,11 @@
 // "error: <message>" on standard error and exiting with status 1; Ctrl-C
 // cancels the running statement (exit status 130). No input ends in a
 // panic: an internal error is reported like any other.
+//
+// `ember gen tpch` writes the eight TPC-H tables at a scale factor, the
+// same data as the official dbgen, in parallel and committed by rename.
+// `ember bench tpch` times the 22 queries over such data and can check
+// them against answer files.
 //
 // The version printed by `ember version` is set at build time:
 //

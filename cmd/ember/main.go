@@ -61,12 +61,16 @@ func run(args []string, io stdio) (code int) {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errCancelled):
-		fmt.Fprintln(io.err, "error: query cancelled")
+		fmt.Fprintf(io.err, "error: %v\n", err)
 		return exitInterrupted
 	}
 	fmt.Fprintf(io.err, "error: %v\n", err)
 	return exitFailure
 }
 
-// errCancelled reports a statement stopped by Ctrl-C.
-var errCancelled = errors.New("query cancelled")
+// errCancelled reports work stopped by Ctrl-C; commands wrap it to say
+// what was cancelled ("query cancelled").
+var errCancelled = errors.New("cancelled")
+
+// cancelled is errCancelled for the named work: "query cancelled".
+func cancelled(what string) error { return fmt.Errorf("%s %w", what, errCancelled) }

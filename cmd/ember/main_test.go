@@ -221,7 +221,7 @@ func TestTPCHData(t *testing.T) {
 	}
 	for _, q := range []string{"q01", "q06"} {
 		t.Run(q, func(t *testing.T) {
-			r := runEmber(t, "", "sql", "--data", data, "--format", "csv", "-f", filepath.Join(tpchDir, "queries", q+".sql"))
+			r := runEmber(t, "", "sql", "--data", data, "--format", "csv", "-f", filepath.Join("..", "..", "tpch", "queries", q+".sql"))
 			wantSuccess(t, r)
 			want, err := os.ReadFile(filepath.Join(tpchDir, "answers", "sf0.01", q+".csv"))
 			if err != nil {

@@ -98,7 +98,7 @@ func runSQL(ctx context.Context, io stdio, opts *sqlOptions) error {
 		return runScripts(ctx, io, sess, opts, scripts)
 	}()
 	if err != nil && ctx.Err() != nil {
-		return errCancelled
+		return cancelled("query")
 	}
 	return err
 }
@@ -169,7 +169,7 @@ func readAll(ctx context.Context, r io.Reader) (string, error) {
 		}
 		return string(res.b), nil
 	case <-ctx.Done():
-		return "", errCancelled
+		return "", cancelled("query")
 	}
 }
 
