@@ -436,6 +436,9 @@ func (f *Func) Nullable() bool {
 	case "nullif", "rand":
 		return f.Name == "nullif"
 	}
+	if fn := LookupFunction(f.Name); fn != nil && fn.NullOnValues {
+		return true
+	}
 	for _, a := range f.Args {
 		if a.Nullable() {
 			return true

@@ -17,6 +17,9 @@ type ScalarFunction struct {
 	MinArgs int
 	MaxArgs int // -1: variadic
 	Resolve func(args []arrow.DataType) (casts []arrow.DataType, result arrow.DataType, err error)
+	// NullOnValues is set for functions that may return NULL for non-NULL
+	// arguments (ln(0), date_trunc of an unknown unit), as Spark does.
+	NullOnValues bool
 }
 
 // The scalar functions, by lower-case name. Their semantics follow Spark:

@@ -59,6 +59,8 @@ type binder struct {
 	// frames are the bound queries a DataFrame transformation reads, by
 	// the names its FROM items use (see BindFrameQuery).
 	frames map[string]Frame
+	// clock fixes current_date() and current_timestamp() for the query.
+	clock *queryClock
 }
 
 func (b *binder) errAt(loc int32, format string, args ...any) *Error {

@@ -118,7 +118,7 @@ func TestBindErrors(t *testing.T) {
 		{"describe nope", `line 1:10: table or view "nope" not found; tables: ` + tables},
 		{"DESC select nope from t", `line 1:13: column "nope" not found; available: a, b, c, d, e, f, g`},
 		{"select $1", "line 1:8: query parameters ($1) are not supported"},
-		{"select current_date", "line 1:8: CURRENT_DATE is not supported"},
+		{"select current_time", "line 1:8: CURRENT_TIME is not supported"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.sql, func(t *testing.T) {

@@ -77,6 +77,12 @@ func (ctx *exprCtx) bind(n *pg.Node) (planner.Expr, error) {
 		}
 		return ctx.bindFunction(name, x.MinMaxExpr.Args, x.MinMaxExpr.Location)
 	case *pg.Node_SqlvalueFunction:
+		switch x.SqlvalueFunction.Op {
+		case pg.SQLValueFunctionOp_SVFOP_CURRENT_DATE:
+			return ctx.callFunction("current_date", nil, x.SqlvalueFunction.Location)
+		case pg.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP, pg.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP:
+			return ctx.callFunction("current_timestamp", nil, x.SqlvalueFunction.Location)
+		}
 		return nil, b.errAt(x.SqlvalueFunction.Location, "%s is not supported", sqlValueFunctionName(x.SqlvalueFunction.Op))
 	case *pg.Node_ParamRef:
 		return nil, b.errAt(x.ParamRef.Location, "query parameters ($%d) are not supported", x.ParamRef.Number)

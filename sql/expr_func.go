@@ -18,6 +18,21 @@ var functionAliases = map[string]string{
 	"char_length":      "length",
 	"character_length": "length",
 	"ceiling":          "ceil",
+	"lcase":            "lower",
+	"ucase":            "upper",
+	"len":              "length",
+	"strpos":           "instr",
+	"locate":           "position",
+	"startswith":       "starts_with",
+	"endswith":         "ends_with",
+	"rlike":            "regexp_like",
+	"regexp":           "regexp_like",
+	"pow":              "power",
+	"signum":           "sign",
+	"ifnull":           "nvl",
+	"now":              "current_timestamp",
+	"localtimestamp":   "current_timestamp",
+	"dayofmonth":       "day",
 }
 
 // bindFuncCall binds a function call: an aggregate, a window function (with
@@ -49,6 +64,11 @@ func (ctx *exprCtx) bindFuncCall(fc *pg.FuncCall) (planner.Expr, error) {
 	if alias, ok := functionAliases[name]; ok {
 		name = alias
 	}
+	if name == "position" && fc.Funcformat == pg.CoercionForm_COERCE_SQL_SYNTAX && len(fc.Args) == 2 {
+		// POSITION(sub IN s) arrives as position(s, sub); Spark's
+		// position takes the substring first.
+		return ctx.bindFunction(name, []*pg.Node{fc.Args[1], fc.Args[0]}, fc.Location)
+	}
 	return ctx.bindFunction(name, fc.Args, fc.Location)
 }
 
@@ -60,9 +80,15 @@ func (ctx *exprCtx) bindExtract(fc *pg.FuncCall) (planner.Expr, error) {
 	}
 	field := strings.ToLower(fc.Args[0].GetAConst().GetSval().Sval)
 	switch field {
-	case "year", "month", "day":
+	case "year", "month", "day", "quarter", "hour", "minute":
+	case "week":
+		field = "weekofyear"
+	case "dow", "dayofweek":
+		field = "dayofweek"
+	case "doy":
+		field = "dayofyear"
 	default:
-		return nil, b.errAt(fc.Location, "EXTRACT(%s ...) is not supported; fields are YEAR, MONTH and DAY", strings.ToUpper(field))
+		return nil, b.errAt(fc.Location, "EXTRACT(%s ...) is not supported; fields are YEAR, QUARTER, MONTH, WEEK, DAY, DOW, DOY, HOUR and MINUTE", strings.ToUpper(field))
 	}
 	return ctx.bindFunction(field, fc.Args[1:], fc.Location)
 }
@@ -106,6 +132,9 @@ func (ctx *exprCtx) callFunction(name string, args []planner.Expr, loc int32) (p
 		types[i] = a.Type()
 	}
 	casts, result, err := fn.Resolve(types)
+	if err == nil && (name == "current_date" || name == "current_timestamp") {
+		return b.currentTime(name), nil
+	}
 	if err != nil {
 		msg := strings.ReplaceAll(err.Error(), "function this function", "function "+name)
 		return nil, b.errAt(loc, "%s", msg)

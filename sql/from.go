@@ -157,7 +157,7 @@ func (b *binder) bindView(entry *catalog.Entry, loc int32) (*relation, error) {
 		}
 	}
 	child := &binder{
-		ctx: b.ctx, cat: b.cat, opts: b.opts, colLoc: b.colLoc,
+		ctx: b.ctx, cat: b.cat, opts: b.opts, colLoc: b.colLoc, clock: b.queryClock(),
 		text:  newSQLText(Source{Text: entry.ViewSQL, Line: 1, Col: 1}),
 		views: append(append([]string(nil), b.views...), lname),
 	}

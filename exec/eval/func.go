@@ -23,6 +23,16 @@ func (c *compiler) compileFunc(e *planner.Func) (compiled, error) {
 		return c.compileNullif(e)
 	case "rand":
 		return c.compileRand(e)
+	case "nvl", "nvl2", "if", "isnull", "isnotnull", "mod", "date_add", "date_sub", "datediff":
+		x, err := rewriteFunc(e)
+		if err != nil {
+			return compiled{}, err
+		}
+		return c.compile(x)
+	case "greatest", "least":
+		return c.compileExtremum(e)
+	case "current_date", "current_timestamp":
+		return compileCurrentTime(e), nil
 	}
 	args, err := c.children(e.Args...)
 	if err != nil {
@@ -80,6 +90,45 @@ func (c *compiler) compileFunc(e *planner.Func) (compiled, error) {
 			return compiled{}, err
 		}
 		return c.compileDatePart(e, args[0])
+	case "replace", "translate", "lpad", "rpad", "left", "right", "repeat", "reverse", "initcap",
+		"split_part", "chr", "instr", "position", "ascii", "starts_with", "ends_with", "contains",
+		"regexp_like", "regexp_replace":
+		return c.compileTextCall(e, textSpecs[e.Name], args)
+	case "sqrt", "exp", "cbrt", "sin", "cos", "tan", "asin", "acos", "atan", "degrees", "radians",
+		"sign", "ln", "log10", "log2", "power", "atan2", "log", "pi", "e":
+		return c.compileDoubleFn(e, args)
+	case "dayofweek", "dayofyear", "weekofyear", "quarter":
+		if err := arity(1, 1); err != nil {
+			return compiled{}, err
+		}
+		return c.compileDayField(e, args[0])
+	case "hour", "minute", "second":
+		if err := arity(1, 1); err != nil {
+			return compiled{}, err
+		}
+		return c.compileTimeField(e, args[0])
+	case "last_day":
+		if err := arity(1, 1); err != nil {
+			return compiled{}, err
+		}
+		return c.compileLastDay(e, args[0])
+	case "add_months", "make_date":
+		return c.compileDateInts(e, args)
+	case "date_trunc", "trunc":
+		if err := arity(2, 2); err != nil {
+			return compiled{}, err
+		}
+		return c.compileTrunc(e, args)
+	case "to_date", "to_timestamp":
+		if err := arity(1, 2); err != nil {
+			return compiled{}, err
+		}
+		return c.compileToDateTime(e, args)
+	case "date_format":
+		if err := arity(2, 2); err != nil {
+			return compiled{}, err
+		}
+		return c.compileDateFormat(e, args)
 	}
 	return compiled{}, fmt.Errorf("eval: unknown function %s", e.Name)
 }
