@@ -156,3 +156,61 @@ func TestSmallDataFrameMethods(t *testing.T) {
 	}
 	expectRows(t, s.Table("t").Agg(Count("*")), "4")
 }
+
+// TestMoreFunctions checks the wrappers of functions_more.go against the
+// values of the same SQL functions.
+func TestMoreFunctions(t *testing.T) {
+	s := newTestSession(t)
+	one := s.SQL("SELECT 'hello world' AS s, 16 AS i, DATE '2024-02-10' AS day, TIMESTAMP '2024-02-10 13:45:30' AS ts, CAST(NULL AS INT) AS n")
+	cases := []struct {
+		col  Column
+		want string
+	}{
+		{Replace("s", "o", "0"), "hell0 w0rld"},
+		{Translate("s", "lo", "L"), "heLL wrLd"},
+		{Lpad(Lit("7"), 3, "0"), "007"},
+		{Rpad(Lit("7"), 3, "-"), "7--"},
+		{Reverse("s"), "dlrow olleh"},
+		{Repeat(Lit("ab"), 2), "abab"},
+		{InitCap("s"), "Hello World"},
+		{Instr("s", "wor"), "7"},
+		{SplitPart("s", " ", 2), "world"},
+		{RegexpReplace("s", "(o)", "[$1]"), "hell[o] w[o]rld"},
+		{Col("s").StartsWith("hell").And(Col("s").EndsWith("ld"), Col("s").Contains("o w"), Col("s").RLike("^h.*d$")), "true"},
+		{Sqrt("i"), "4"},
+		{Pow("i", 0.5), "4"},
+		{Round(Exp(Lit(0)), 0), "1"},
+		{Log(Lit(1)), "0"},
+		{Log10(Lit(1000)), "3"},
+		{Log2("i"), "4"},
+		{Signum(Lit(-3)), "-1"},
+		{Greatest(Col("i"), 3, Col("n")), "16"},
+		{Least(Col("i"), 3, Col("n")), "3"},
+		{CurrentDate().IsNotNull().And(CurrentTimestamp().IsNotNull()), "true"},
+		{DateAdd("day", 20), "2024-03-01 00:00:00 +0000 UTC"},
+		{DateSub("day", 10), "2024-01-31 00:00:00 +0000 UTC"},
+		{DateDiff(DateLit("2024-03-01"), "day"), "20"},
+		{AddMonths("day", 1), "2024-03-10 00:00:00 +0000 UTC"},
+		{DateTrunc("month", "ts"), "2024-02-01 00:00:00 +0000 UTC"},
+		{ToDate(Lit("10/02/2024"), "dd/MM/yyyy"), "2024-02-10 00:00:00 +0000 UTC"},
+		{ToTimestamp(Lit("2024-02-10 01:02:03")), "2024-02-10 01:02:03 +0000 UTC"},
+		{DateFormat("ts", "yyyy-MM-dd HH:mm"), "2024-02-10 13:45"},
+		{LastDay("day"), "2024-02-29 00:00:00 +0000 UTC"},
+		{DayOfWeek("day"), "7"},
+		{DayOfYear("day"), "41"},
+		{WeekOfYear("day"), "6"},
+		{Quarter("day"), "1"},
+		{Hour("ts").Mul(10000).Add(Minute("ts").Mul(100)).Add(Second("ts")), "134530"},
+		{MakeDate(2024, 2, 29), "2024-02-29 00:00:00 +0000 UTC"},
+		{Nvl("n", 5), "5"},
+	}
+	for _, c := range cases {
+		t.Run(c.col.String(), func(t *testing.T) {
+			expectRows(t, one.Select(c.col.Alias("v")), c.want)
+		})
+	}
+	// A string that is not a date fails when the query runs (ANSI mode).
+	if _, err := one.Select(ToDate(Lit("not a date"))).Collect(context.Background()); err == nil {
+		t.Error("to_date of a bad string gave no error")
+	}
+}
