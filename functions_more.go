@@ -11,7 +11,9 @@ func Replace(col any, search, replacement any) Column {
 
 // Translate replaces each character of col found in from by the character
 // at the same place in to (dropping it when to is shorter).
-func Translate(col any, from, to string) Column { return call("translate", toColumn(col, true), from, to) }
+func Translate(col any, from, to string) Column {
+	return call("translate", toColumn(col, true), from, to)
+}
 
 // Lpad pads col on the left with pad to length characters (or cuts it).
 func Lpad(col any, length int, pad string) Column {
@@ -135,7 +137,9 @@ func parseCall(name string, col any, format []string) Column {
 
 // DateFormat renders a date or timestamp with Spark's pattern letters
 // ("yyyy-MM-dd HH:mm").
-func DateFormat(col any, format string) Column { return call("date_format", toColumn(col, true), format) }
+func DateFormat(col any, format string) Column {
+	return call("date_format", toColumn(col, true), format)
+}
 
 // LastDay is the last day of col's month.
 func LastDay(col any) Column { return call("last_day", toColumn(col, true)) }
