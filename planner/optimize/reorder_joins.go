@@ -5,14 +5,15 @@ import (
 )
 
 // ReorderJoins orders each tree of inner joins (a FROM list with commas, or
-// a chain of INNER JOINs) greedily: it starts from the input that reads the
+// a chain of INNER JOINs) greedily: it starts from the
 // largest table (the fact table, which then streams through every join as
 // the probe side) and
 // adds, one at a time, the input that an equality connects to those already
 // joined and whose filters keep the smallest share of its table (the
 // smaller input on ties). Only when no input is connected does it accept a
-// cross product. The smaller side of each join ends up on the right, the
-// side hash joins build on.
+// cross product. A filtered input that hangs off a single other input
+// joins that input first (see hangingUnits). The smaller side of each join
+// ends up on the right, the side hash joins build on.
 //
 //	Join: Inner on c_custkey = o_custkey AND l_orderkey = o_orderkey
 //	  Join: Inner               (customer × orders: no condition yet)
@@ -134,10 +135,15 @@ func reorder(width int, leaves []planner.Node, conds []planner.Expr) (planner.No
 	for i, l := range leaves {
 		est[i] = planner.EstimateRows(l)
 	}
-
-	used := make([]bool, n)
-	condUsed := make([]bool, len(conds))
-	inSet := map[int]bool{}
+	if n > 64 {
+		return nil, false
+	}
+	condSets := make([]joinSet, len(conds))
+	for i, cl := range condLeaves {
+		for l := range cl {
+			condSets[i] |= 1 << l
+		}
+	}
 	// The probe side is the input largest before filtering: in a star or
 	// snowflake schema, the fact table. Filter estimates are too crude to
 	// rank a filtered fact table against an unfiltered dimension.
@@ -151,102 +157,53 @@ func reorder(width int, leaves []planner.Node, conds []planner.Expr) (planner.No
 			first = i
 		}
 	}
-	order := []int{first}
-	used[first], inSet[first] = true, true
+	units := hangingUnits(n, first, conds, condLeaves, est, base)
+
+	tree := &joinTree{set: 1 << first}
+	inSet := joinSet(1) << first
 	connected := func(leaf int) bool {
-		for i, cl := range condLeaves {
-			if condUsed[i] || !cl[leaf] || len(cl) < 2 || !isEquality(conds[i]) {
+		for i, cs := range condSets {
+			if cs&(1<<leaf) == 0 || len(condLeaves[i]) < 2 || !isEquality(conds[i]) {
 				continue
 			}
-			all := true
-			for l := range cl {
-				if l != leaf && !inSet[l] {
-					all = false
-				}
-			}
-			if all {
+			if cs&^(1<<leaf)&^inSet == 0 {
 				return true
 			}
 		}
 		return false
 	}
-	for len(order) < n {
+	for inSet != joinSet(1)<<n-1 {
 		// Among the connected inputs, the most selective first: joining a
 		// filtered dimension on its key keeps that fraction of the rows, so
 		// the smallest filtered share shrinks the running result most; ties
-		// go to the smaller input.
+		// go to the smaller input. An input's unit (the filtered inputs
+		// hanging off it) joins with it.
 		best := -1
-		share := func(i int) float64 { return est[i] / max(base[i], 1) }
 		for i := range leaves {
-			if used[i] || !connected(i) {
+			if inSet&(1<<i) != 0 || units.owner[i] >= 0 || !connected(i) {
 				continue
 			}
-			if best < 0 || share(i) < share(best) || (share(i) == share(best) && est[i] < est[best]) {
+			if best < 0 || units.share[i] < units.share[best] || (units.share[i] == units.share[best] && est[i] < est[best]) {
 				best = i
 			}
 		}
 		if best < 0 {
 			for i := range leaves {
-				if !used[i] && (best < 0 || est[i] < est[best]) {
+				if inSet&(1<<i) == 0 && units.owner[i] < 0 && (best < 0 || est[i] < est[best]) {
 					best = i
 				}
 			}
 		}
-		order = append(order, best)
-		used[best], inSet[best] = true, true
-	}
-
-	// Build the left-deep tree; pos maps global columns to the current
-	// combined layout.
-	pos := make([]int, width)
-	for i := range pos {
-		pos[i] = -1
-	}
-	place := func(leaf, at int) {
-		for c := 0; c < leaves[leaf].Schema().NumFields(); c++ {
-			pos[start[leaf]+c] = at + c
+		if best < 0 {
+			// Only units whose owners never join are left: keep the
+			// query's own order.
+			return nil, false
 		}
+		sub := units.tree(best)
+		tree = &joinTree{set: tree.set | sub.set, left: tree, right: sub}
+		inSet = tree.set
 	}
-	cur := leaves[order[0]]
-	place(order[0], 0)
-	joined := map[int]bool{order[0]: true}
-	for _, leaf := range order[1:] {
-		place(leaf, cur.Schema().NumFields())
-		joined[leaf] = true
-		var here []planner.Expr
-		for i, c := range conds {
-			if condUsed[i] {
-				continue
-			}
-			ok := true
-			for l := range condLeaves[i] {
-				if !joined[l] {
-					ok = false
-				}
-			}
-			if ok {
-				condUsed[i] = true
-				here = append(here, planner.RemapColumns(c, func(g int) int { return pos[g] }))
-			}
-		}
-		cur = planner.NewJoin(cur, leaves[leaf], planner.JoinInner, planner.Conjoin(here))
-	}
-	var rest []planner.Expr
-	for i, c := range conds {
-		if !condUsed[i] {
-			rest = append(rest, planner.RemapColumns(c, func(g int) int { return pos[g] }))
-		}
-	}
-	if len(rest) > 0 {
-		cur = &planner.Filter{Input: cur, Predicate: planner.Conjoin(rest)}
-	}
-	exprs := make([]planner.Expr, width)
-	names := make([]string, width)
-	for g := 0; g < width; g++ {
-		exprs[g] = planner.ColumnRef(cur, pos[g])
-		names[g] = cur.Schema().Field(pos[g]).Name
-	}
-	return planner.NewProject(cur, exprs, names), true
+	return buildJoinTree(width, leaves, conds, start, condSets, tree), true
 }
 
 func isEquality(e planner.Expr) bool {
