@@ -30,21 +30,7 @@ func (df *DataFrame) Collect(ctx context.Context) ([]arrow.RecordBatch, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer res.Close()
-	var out []arrow.RecordBatch
-	for {
-		b, err := res.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			for _, x := range out {
-				x.Release()
-			}
-			return nil, err
-		}
-		out = append(out, b)
-	}
+	return drain(ctx, res)
 }
 
 // Count runs the query and returns its number of rows.

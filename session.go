@@ -2,7 +2,6 @@ package ember
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -216,5 +215,3 @@ func (r *Result) Close() error {
 	}
 	return err
 }
-
-func isEOF(err error) bool { return errors.Is(err, io.EOF) }

@@ -42,20 +42,7 @@ func (s *Session) SQL(query string) *DataFrame {
 // drain reads a result to its end and closes it.
 func drain(ctx context.Context, res *Result) ([]arrow.RecordBatch, error) {
 	defer res.Close()
-	var out []arrow.RecordBatch
-	for {
-		b, err := res.Next(ctx)
-		if err != nil {
-			if isEOF(err) {
-				return out, nil
-			}
-			for _, x := range out {
-				x.Release()
-			}
-			return nil, err
-		}
-		out = append(out, b)
-	}
+	return readAll(ctx, res.Next)
 }
 
 // Table reads a table or view of the session's catalog; its columns answer

@@ -80,16 +80,20 @@ func (s *Session) collect(ctx context.Context, plan planner.Node) ([]arrow.Recor
 	}
 	stream, _ := s.start(ctx, qp, nil)
 	defer stream.Close()
+	return readAll(ctx, stream.Next)
+}
+
+// readAll reads batches from next until io.EOF; on an error it releases
+// what it read.
+func readAll(ctx context.Context, next func(context.Context) (arrow.RecordBatch, error)) ([]arrow.RecordBatch, error) {
 	var out []arrow.RecordBatch
 	for {
-		b, err := stream.Next(ctx)
+		b, err := next(ctx)
 		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {
-			for _, x := range out {
-				x.Release()
-			}
+			releaseAll(out)
 			return nil, err
 		}
 		out = append(out, b)
