@@ -62,6 +62,24 @@ func (s *Store) Batches(stage, partition int) []arrow.RecordBatch {
 	return out
 }
 
+// TaskBatches returns, retained, the batches map task task of stage wrote
+// to partition; ok is false when the store holds no output of that task.
+func (s *Store) TaskBatches(stage, task, partition int) (batches []arrow.RecordBatch, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	parts, ok := s.outputs[stage][task]
+	if !ok {
+		return nil, false
+	}
+	if partition < len(parts) {
+		for _, b := range parts[partition] {
+			b.Retain()
+			batches = append(batches, b)
+		}
+	}
+	return batches, true
+}
+
 // Drop frees the output of stage (once every consumer has read it).
 func (s *Store) Drop(stage int) {
 	s.mu.Lock()
