@@ -55,10 +55,14 @@ func (df *DataFrame) Join(other *DataFrame, on any, how string) *DataFrame {
 	if kind == "cross" && on != nil {
 		kind = "inner"
 	}
+	sides := []struct {
+		name string
+		df   *DataFrame
+	}{{"left", df}, {"right", other}}
 	for _, u := range using {
-		for side, d := range map[string]*DataFrame{"left": df, "right": other} {
-			if !containsFold(d.Columns(), u) {
-				return df.s.errDataFrame(fmt.Errorf("Join: column %q not found on the %s side; it has: %s", u, side, strings.Join(d.Columns(), ", ")))
+		for _, side := range sides {
+			if !containsFold(side.df.Columns(), u) {
+				return df.s.errDataFrame(fmt.Errorf("Join: column %q not found on the %s side; it has: %s", u, side.name, strings.Join(side.df.Columns(), ", ")))
 			}
 		}
 	}
