@@ -19,6 +19,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ember-sql/ember/internal/textfmt"
 )
 
 // batchSource hands out batches; the writer owns (and releases) each one
@@ -146,7 +148,7 @@ func canon(arr arrow.Array, i int, textTime bool) string {
 	case *array.Float64:
 		return strconv.FormatFloat(a.Value(i), 'g', -1, 64)
 	case *array.Decimal128:
-		text := appendDecimalText(nil, a.Value(i), a.DataType().(*arrow.Decimal128Type).Scale)
+		text := textfmt.AppendDecimal128(nil, a.Value(i), a.DataType().(*arrow.Decimal128Type).Scale)
 		f, _ := strconv.ParseFloat(string(text), 64)
 		return strconv.FormatFloat(f, 'g', -1, 64)
 	case *array.String:
@@ -762,5 +764,38 @@ func BenchmarkWrite(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestWriteJSONLineSeparators checks that NDJSON files escape U+2028 and
+// U+2029 as the CLI's JSON does (internal/textfmt), and that the strings
+// read back unchanged.
+func TestWriteJSONLineSeparators(t *testing.T) {
+	mem := newMem(t)
+	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
+	b := array.NewStringBuilder(mem)
+	b.AppendValues([]string{"a\u2028b\u2029c", "tab\there\x01"}, nil)
+	col := b.NewArray()
+	b.Release()
+	batch := array.NewRecordBatch(schema, []arrow.Array{col}, 2)
+	col.Release()
+	dir := filepath.Join(t.TempDir(), "out")
+	mustWrite(t, dir, schema, newSource(t, batch), WriteOptions{Format: FormatJSON, Allocator: mem})
+	files := dataFiles(t, dir)
+	text, err := os.ReadFile(filepath.Join(dir, files[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"s":"a\u2028b\u2029c"}` + "\n" + `{"s":"tab\there\u0001"}` + "\n"; string(text) != want {
+		t.Fatalf("file:\n got %s\nwant %s", text, want)
+	}
+	tbl, err := OpenFiles(context.Background(), FormatJSON, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readAll(t, tbl, allColumns(tbl.Schema()), mem, 1000)
+	defer releaseBatches(got)
+	if g := canonRows(got, false); len(g) != 2 || g[0] != strconv.Quote("a\u2028b\u2029c") || g[1] != strconv.Quote("tab\there\x01") {
+		t.Fatalf("read back %v", g)
 	}
 }

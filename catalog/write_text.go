@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/ember-sql/ember/internal/textfmt"
 )
 
 // CSV and NDJSON data files, in the text of write_values.go.
@@ -103,10 +105,6 @@ func (w *csvFileWriter) write(batch arrow.RecordBatch) error {
 	if err := w.renderers(batch); err != nil {
 		return err
 	}
-	text := make([]bool, len(w.cols))
-	for j, c := range w.cols {
-		text[j] = c.arr.DataType().ID() == arrow.STRING
-	}
 	rows := int(batch.NumRows())
 	for i := range rows {
 		line := w.w.AvailableBuffer()
@@ -120,7 +118,7 @@ func (w *csvFileWriter) write(batch arrow.RecordBatch) error {
 				continue
 			}
 			w.val = c.app(w.val[:0], i)
-			line = w.appendField(line, w.val, text[j])
+			line = w.appendField(line, w.val, c.text)
 		}
 		line = append(line, '\n')
 		if _, err := w.w.Write(line); err != nil {
@@ -131,29 +129,20 @@ func (w *csvFileWriter) write(batch arrow.RecordBatch) error {
 }
 
 // appendField appends one field, quoted when reading it back needs it.
-// Only strings can be empty, hold quotes, line breaks or edge spaces; any
-// value may hold an unusual delimiter (a '-' splits dates).
+// Only strings can be empty, hold quotes, line breaks or edge spaces, or
+// equal nullValue; any value may hold an unusual delimiter (a '-' splits
+// dates).
 func (w *csvFileWriter) appendField(dst, s []byte, text bool) []byte {
-	quote := bytes.IndexByte(s, w.delim) >= 0
-	if text && !quote {
-		quote = len(s) == 0 || s[0] == ' ' || s[0] == '\t' || s[len(s)-1] == ' ' || s[len(s)-1] == '\t' ||
-			bytes.IndexAny(s, "\"\n\r") >= 0 || (w.nullValue != "" && string(s) == w.nullValue)
+	var quote bool
+	if text {
+		quote = textfmt.CSVNeedsQuotes(s, w.delim) || (w.nullValue != "" && string(s) == w.nullValue)
+	} else {
+		quote = bytes.IndexByte(s, w.delim) >= 0
 	}
 	if !quote {
 		return append(dst, s...)
 	}
-	dst = append(dst, '"')
-	for {
-		q := bytes.IndexByte(s, '"')
-		if q < 0 {
-			break
-		}
-		dst = append(dst, s[:q+1]...)
-		dst = append(dst, '"')
-		s = s[q+1:]
-	}
-	dst = append(dst, s...)
-	return append(dst, '"')
+	return textfmt.AppendCSVQuoted(dst, s)
 }
 
 // jsonFileWriter writes one NDJSON file.
@@ -169,7 +158,7 @@ func newJSONFileWriter(path string, schema *arrow.Schema) (*jsonFileWriter, erro
 	}
 	w := &jsonFileWriter{textFileWriter: t}
 	for _, f := range schema.Fields() {
-		w.keys = append(w.keys, append(appendJSONText(nil, f.Name), ':'))
+		w.keys = append(w.keys, append(textfmt.AppendJSONString(nil, f.Name), ':'))
 	}
 	return w, nil
 }

@@ -2,10 +2,11 @@ package output
 
 import (
 	"bufio"
-	"bytes"
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/ember-sql/ember/internal/textfmt"
 )
 
 // delimited writes CSV (sep ',') or TSV (sep '\t'): a header line of
@@ -77,7 +78,7 @@ func (d *delimited) Write(batch arrow.RecordBatch) error {
 			if c.null(i) {
 				continue
 			}
-			if c.kind != kindText {
+			if c.kind != textfmt.KindText {
 				line = c.app(line, i)
 				continue
 			}
@@ -103,55 +104,10 @@ func (d *delimited) End() error {
 // appendText appends a text field, quoted (CSV) or escaped (TSV).
 func (d *delimited) appendText(dst, s []byte) []byte {
 	if d.sep == '\t' {
-		return appendTSVEscaped(dst, s)
+		return textfmt.AppendTSVEscaped(dst, s)
 	}
-	if !csvNeedsQuotes(s) {
+	if !textfmt.CSVNeedsQuotes(s, d.sep) {
 		return append(dst, s...)
 	}
-	dst = append(dst, '"')
-	for {
-		q := bytes.IndexByte(s, '"')
-		if q < 0 {
-			break
-		}
-		dst = append(dst, s[:q+1]...)
-		dst = append(dst, '"')
-		s = s[q+1:]
-	}
-	dst = append(dst, s...)
-	return append(dst, '"')
-}
-
-// csvNeedsQuotes reports whether a CSV field must be quoted to read back
-// as itself.
-func csvNeedsQuotes(s []byte) bool {
-	if len(s) == 0 {
-		return true
-	}
-	if isSpace(s[0]) || isSpace(s[len(s)-1]) {
-		return true
-	}
-	return bytes.IndexAny(s, ",\"\n\r") >= 0
-}
-
-func isSpace(b byte) bool { return b == ' ' || b == '\t' }
-
-// appendTSVEscaped appends s with backslash, tab, newline and carriage
-// return escaped.
-func appendTSVEscaped(dst, s []byte) []byte {
-	for _, b := range s {
-		switch b {
-		case '\\':
-			dst = append(dst, '\\', '\\')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		default:
-			dst = append(dst, b)
-		}
-	}
-	return dst
+	return textfmt.AppendCSVQuoted(dst, s)
 }

@@ -8,7 +8,9 @@
 // reads back to the same value (without an exponent between 1e-5 and
 // 1e15), dates as YYYY-MM-DD, timestamps in ISO 8601 with fractional
 // seconds only when they are not zero, booleans as true and false. NULL is
-// an empty field in CSV and TSV, null in JSON, and NULL in tables.
+// an empty field in CSV and TSV, null in JSON, and NULL in tables. The
+// renderings are internal/textfmt's, which the data file writers of
+// catalog share.
 //
 // A Writer is driven as Begin(schema), Write(batch) any number of times,
 // then End. The streaming formats flush after every batch, so a long query

@@ -154,44 +154,6 @@ func TestCSVQuoting(t *testing.T) {
 	}
 }
 
-func TestTSVEscaping(t *testing.T) {
-	cases := []struct{ in, want string }{
-		{"plain", "plain"},
-		{"a\tb", `a\tb`},
-		{"a\nb\r", `a\nb\r`},
-		{`back\slash`, `back\\slash`},
-		{`a,"b"`, `a,"b"`},
-	}
-	for _, tc := range cases {
-		d := &delimited{sep: '\t'}
-		if got := string(d.appendText(nil, []byte(tc.in))); got != tc.want {
-			t.Errorf("tsv %q: got %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestJSONStringEscaping(t *testing.T) {
-	cases := []struct{ in, want string }{
-		{"plain", `"plain"`},
-		{`q"b\`, `"q\"b\\"`},
-		{"\n\r\t\x01\x1f", `"\n\r\t\u0001\u001f"`},
-		{"ünï €", `"ünï €"`},
-		{"bad\xffutf8", `"bad\ufffdutf8"`},
-		{"ls\u2028ps\u2029", `"ls\u2028ps\u2029"`},
-		{"", `""`},
-	}
-	for _, tc := range cases {
-		got := string(appendJSONString(nil, tc.in))
-		if got != tc.want {
-			t.Errorf("%q: got %s, want %s", tc.in, got, tc.want)
-		}
-		var back string
-		if err := json.Unmarshal([]byte(got), &back); err != nil {
-			t.Errorf("%q: %s is not valid JSON: %v", tc.in, got, err)
-		}
-	}
-}
-
 // TestStreamingFormatsFlushPerBatch checks that the rows of a batch reach
 // the underlying writer when Write returns, before End.
 func TestStreamingFormatsFlushPerBatch(t *testing.T) {

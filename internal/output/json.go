@@ -5,6 +5,8 @@ import (
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/ember-sql/ember/internal/textfmt"
 )
 
 // jsonWriter writes JSON (one array of objects, one object per line between
@@ -32,7 +34,7 @@ func (j *jsonWriter) Begin(schema *arrow.Schema) error {
 	j.schema, j.opened, j.started = schema, false, false
 	j.keys = j.keys[:0]
 	for _, f := range schema.Fields() {
-		k := appendJSONString(nil, f.Name)
+		k := textfmt.AppendJSONString(nil, f.Name)
 		j.keys = append(j.keys, append(k, ':'))
 	}
 	return nil

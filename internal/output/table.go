@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/ember-sql/ember/internal/textfmt"
 )
 
 // DefaultTableRows is how many rows the table format keeps to align by
@@ -77,7 +79,7 @@ func (t *tableWriter) Write(batch arrow.RecordBatch) error {
 				continue
 			}
 			t.val = c.app(t.val[:0], i)
-			if c.kind == kindText {
+			if c.kind == textfmt.KindText {
 				t.cells = append(t.cells, displayText(t.val))
 			} else {
 				t.cells = append(t.cells, string(t.val))

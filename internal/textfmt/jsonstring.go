@@ -1,4 +1,4 @@
-package output
+package textfmt
 
 import (
 	"unicode/utf8"
@@ -6,11 +6,11 @@ import (
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString appends s as a JSON string: quoted, with quotes,
+// AppendJSONString appends s as a JSON string: quoted, with quotes,
 // backslashes and control characters escaped, invalid UTF-8 replaced by
-// U+FFFD, and U+2028/U+2029 escaped so the output is also valid JavaScript.
-// Runs of safe bytes are copied whole.
-func appendJSONString(dst []byte, s string) []byte {
+// U+FFFD, and U+2028/U+2029 escaped so the text is also valid JavaScript.
+// Runs of bytes that need no escape are copied whole.
+func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -38,21 +38,19 @@ func appendJSONString(dst []byte, s string) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
+		switch {
+		case r == utf8.RuneError && size == 1:
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
+		case r == '\u2028' || r == '\u2029':
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
 			i += size
-			start = i
 			continue
 		}
 		i += size
+		start = i
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
