@@ -10,6 +10,7 @@ import (
 
 	"github.com/ember-sql/ember/exec"
 	"github.com/ember-sql/ember/planner/physical"
+	emberpb "github.com/ember-sql/ember/proto"
 )
 
 // Query is what executors need to know of a running query.
@@ -25,6 +26,12 @@ type Query struct {
 	Metrics *exec.Metrics
 	// MemoryCheck reports a query over its memory limit (nil: no limit).
 	MemoryCheck func() error
+	// Wire is the plan as sent to workers (nil for in-process executors).
+	Wire *emberpb.StagePlan
+	// BatchSize and MemoryLimit are the session's settings, sent to
+	// workers with each task.
+	BatchSize   int
+	MemoryLimit int64
 }
 
 // Task is one partition of one stage, with where its inputs are.

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ember-sql/ember/exec"
 	"github.com/ember-sql/ember/planner/physical"
@@ -104,57 +105,45 @@ func (e *LocalExecutor) Run(ctx context.Context, q *Query, t Task, emit func(arr
 // runMapTask runs one task of a non-final stage and commits its output,
 // partitioned, to the store.
 func (e *LocalExecutor) runMapTask(ctx context.Context, q *Query, lq *localQuery, st *physical.Stage, t Task) error {
-	part, err := shuffle.NewPartitioner(*st.Output, st.Root.Schema())
-	if err != nil {
-		return err
-	}
-	out := make([][]arrow.RecordBatch, part.Partitions())
-	committed := false
-	defer func() {
-		if !committed {
-			for _, bs := range out {
-				for _, b := range bs {
-					b.Release()
-				}
-			}
-		}
-	}()
-	err = e.runTask(ctx, q, lq, st, t, func(b arrow.RecordBatch) error {
-		defer b.Release()
-		return part.Split(q.Mem, b, func(dst int, piece arrow.RecordBatch) {
-			out[dst] = append(out[dst], piece)
-		})
+	out, err := splitMapOutput(q.Mem, st, func(emit func(arrow.RecordBatch) error) error {
+		return e.runTask(ctx, q, lq, st, t, emit)
 	})
 	if err != nil {
 		return err
 	}
 	lq.store.Commit(st.ID, t.Partition, out)
-	committed = true
 	return nil
 }
 
-// runTask builds partition p of the stage's pipeline and hands each batch
-// to emit, which takes ownership. A panic in an operator fails the task
-// with an error instead of the process.
-func (e *LocalExecutor) runTask(ctx context.Context, q *Query, lq *localQuery, st *physical.Stage, t Task, emit func(arrow.RecordBatch) error) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if os.Getenv("EMBER_DEBUG") != "" {
-				fmt.Fprintf(os.Stderr, "task %d.%d panicked: %v\n%s", st.ID, t.Partition, r, debug.Stack())
-			}
-			err = fmt.Errorf("internal error in stage %d task %d: %v", st.ID, t.Partition, r)
-		}
-	}()
+// runTask builds the task's partition of the stage's pipeline and hands
+// each batch to emit.
+func (e *LocalExecutor) runTask(ctx context.Context, q *Query, lq *localQuery, st *physical.Stage, t Task, emit func(arrow.RecordBatch) error) error {
 	tc := &exec.TaskContext{Query: lq.shared, Mem: q.Mem, MemoryCheck: q.MemoryCheck, BatchSize: e.batchSize, TempDir: e.tempDir}
-	if tc.BatchSize <= 0 {
-		tc.BatchSize = exec.DefaultBatchSize
-	}
 	var inputs exec.StageInputs = lq.store
 	if e.peers != nil {
 		inputs = &peerInputs{e: e, q: q, t: t}
 	}
-	b := &exec.Builder{TC: tc, Inputs: inputs, Metrics: q.Metrics}
-	op, err := b.Build(ctx, st.Root, t.Partition)
+	return runPipeline(ctx, tc, inputs, q.Metrics, st, t.Partition, emit)
+}
+
+// runPipeline builds partition p of the stage's pipeline and hands each
+// batch to emit, which takes ownership. A panic in an operator fails the
+// task with an error instead of the process. Workers run their tasks with
+// it too.
+func runPipeline(ctx context.Context, tc *exec.TaskContext, inputs exec.StageInputs, metrics *exec.Metrics, st *physical.Stage, p int, emit func(arrow.RecordBatch) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if os.Getenv("EMBER_DEBUG") != "" {
+				fmt.Fprintf(os.Stderr, "task %d.%d panicked: %v\n%s", st.ID, p, r, debug.Stack())
+			}
+			err = fmt.Errorf("internal error in stage %d task %d: %v", st.ID, p, r)
+		}
+	}()
+	if tc.BatchSize <= 0 {
+		tc.BatchSize = exec.DefaultBatchSize
+	}
+	b := &exec.Builder{TC: tc, Inputs: inputs, Metrics: metrics}
+	op, err := b.Build(ctx, st.Root, p)
 	if err != nil {
 		return err
 	}
@@ -177,10 +166,40 @@ func (e *LocalExecutor) runTask(ctx context.Context, q *Query, lq *localQuery, s
 		if err := emit(batch); err != nil {
 			return err
 		}
-		if q.MemoryCheck != nil {
-			if err := q.MemoryCheck(); err != nil {
+		if tc.MemoryCheck != nil {
+			if err := tc.MemoryCheck(); err != nil {
 				return err
 			}
+		}
+	}
+}
+
+// splitMapOutput runs a map task through run and splits what it emits by
+// the stage's output partitioning: one list of batches per partition,
+// owned by the caller (released here on failure).
+func splitMapOutput(mem memory.Allocator, st *physical.Stage, run func(emit func(arrow.RecordBatch) error) error) ([][]arrow.RecordBatch, error) {
+	part, err := shuffle.NewPartitioner(*st.Output, st.Root.Schema())
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]arrow.RecordBatch, part.Partitions())
+	err = run(func(b arrow.RecordBatch) error {
+		defer b.Release()
+		return part.Split(mem, b, func(dst int, piece arrow.RecordBatch) {
+			out[dst] = append(out[dst], piece)
+		})
+	})
+	if err != nil {
+		releaseParts(out)
+		return nil, err
+	}
+	return out, nil
+}
+
+func releaseParts(parts [][]arrow.RecordBatch) {
+	for _, bs := range parts {
+		for _, b := range bs {
+			b.Release()
 		}
 	}
 }

@@ -1,0 +1,113 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/ember-sql/ember/cluster/codec"
+	"github.com/ember-sql/ember/planner/physical"
+	emberpb "github.com/ember-sql/ember/proto"
+	"github.com/ember-sql/ember/shuffle"
+)
+
+// Client sends planned queries to a master and reads their results: what a
+// session uses in cluster mode.
+type Client struct {
+	addr   string
+	conn   *grpc.ClientConn
+	master emberpb.MasterClient
+}
+
+// DialMaster connects to the master at addr ("host:port"); opts add
+// credentials.
+func DialMaster(addr string, opts ...grpc.DialOption) (*Client, error) {
+	opts = append([]grpc.DialOption{
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(shuffle.MaxMessageBytes), grpc.MaxCallSendMsgSize(shuffle.MaxMessageBytes)),
+	}, opts...)
+	conn, err := grpc.NewClient(addr, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("master %s: %w", addr, err)
+	}
+	return &Client{addr: addr, conn: conn, master: emberpb.NewMasterClient(conn)}, nil
+}
+
+// Address is the master's address.
+func (c *Client) Address() string { return c.addr }
+
+// Close closes the connection.
+func (c *Client) Close() error { return c.conn.Close() }
+
+// Status lists the master's live workers.
+func (c *Client) Status(ctx context.Context) (*emberpb.StatusReply, error) {
+	return c.master.ClusterStatus(ctx, &emberpb.StatusRequest{})
+}
+
+// Run sends plan to the master and returns the stream of its result,
+// decoded on mem.
+func (c *Client) Run(ctx context.Context, plan *physical.StagePlan, batchSize int, memoryLimit int64, mem memory.Allocator) (*RemoteStream, error) {
+	wire, err := codec.EncodeStagePlan(plan)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	stream, err := c.master.Execute(ctx, &emberpb.ExecuteRequest{Plan: wire, BatchSize: int32(batchSize), MemoryLimit: memoryLimit})
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("master %s: %w", c.addr, err)
+	}
+	return &RemoteStream{addr: c.addr, stream: stream, cancel: cancel, mem: mem, schema: plan.Final().Root.Schema()}, nil
+}
+
+// RemoteStream reads a query's result from the master.
+type RemoteStream struct {
+	addr   string
+	stream grpc.ServerStreamingClient[emberpb.ExecuteReply]
+	cancel context.CancelFunc
+	mem    memory.Allocator
+	schema *arrow.Schema
+	err    error
+}
+
+// Schema is the schema of the result batches.
+func (r *RemoteStream) Schema() *arrow.Schema { return r.schema }
+
+// Next returns the next batch (the caller releases it), io.EOF at the end,
+// or the query's error.
+func (r *RemoteStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	reply, err := r.stream.Recv()
+	switch {
+	case errors.Is(err, io.EOF):
+		r.err = io.EOF
+	case err != nil:
+		if ctx.Err() != nil {
+			r.err = ctx.Err()
+		} else {
+			r.err = fmt.Errorf("master %s: %w", r.addr, err)
+		}
+	default:
+		switch k := reply.Kind.(type) {
+		case *emberpb.ExecuteReply_Error:
+			r.err = errors.New(k.Error)
+		case *emberpb.ExecuteReply_Batch:
+			return decodeBatch(k.Batch, r.mem)
+		}
+	}
+	return nil, r.err
+}
+
+// Close stops the query if it still runs.
+func (r *RemoteStream) Close() error {
+	r.cancel()
+	return nil
+}
