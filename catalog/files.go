@@ -75,6 +75,11 @@ func OpenFiles(ctx context.Context, format, path string, options map[string]stri
 	default:
 		return nil, fmt.Errorf("unknown file format %q (want parquet, csv or json)", format)
 	}
+	// Absolute paths, so that a plan sent to a worker in another working
+	// directory still names the same files.
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
 	files, err := expandPath(path, format)
 	if err != nil {
 		return nil, err

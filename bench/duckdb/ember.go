@@ -30,6 +30,12 @@ func openEmber(ctx context.Context, dir string, threads int) (*emberEngine, erro
 		e.Close()
 		return nil, fmt.Errorf("Ember: %w", err)
 	}
+	for _, t := range tableNames {
+		if _, ok := found[t]; !ok {
+			e.Close()
+			return nil, fmt.Errorf("Ember: table %s: not found in %s", t, dir)
+		}
+	}
 	names := make([]string, 0, len(found))
 	for n := range found {
 		names = append(names, n)

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -10,6 +14,163 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 )
+
+// smallData is SF 0.01, in the engine's tree.
+const smallData = "../../testdata/tpch/sf0.01"
+
+// TestMain lets the test binary be the engines' child too: the harness
+// under test starts os.Executable() with -serve.
+func TestMain(m *testing.M) {
+	if isServe(os.Args[1:]) {
+		os.Exit(serveMain(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// TestHarness runs the real children over SF 0.01 and checks the report.
+func TestHarness(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts both engines")
+	}
+	jsonPath := filepath.Join(t.TempDir(), "r.json")
+	var out bytes.Buffer
+	opts := options{data: smallData, queries: "1,6", threads: 2, runs: 1, warmup: 1,
+		answers: "../../../shared/tpch/answers/sf0.01", json: jsonPath, out: &out}
+	code, err := run(context.Background(), &opts)
+	if err != nil || code != 0 {
+		t.Fatalf("run = %d, %v\n%s", code, err, out.String())
+	}
+	text := out.String()
+	for _, want := range []string{"q01 ", "q06 ", "duckdb peak RSS: ", "ember peak RSS: ", "total "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the table lacks %q:\n%s", want, text)
+		}
+	}
+	b, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Queries) != 2 {
+		t.Fatalf("%d queries in the JSON, want 2", len(rep.Queries))
+	}
+	wantRows := map[int]int64{1: 4, 6: 1}
+	for _, q := range rep.Queries {
+		if q.failed() || q.Rows != wantRows[q.Query] || q.DuckDBRows != wantRows[q.Query] {
+			t.Errorf("%s: %+v", q.Name, q)
+		}
+		if len(q.DuckDBTimesMS) != 1 || len(q.EmberTimesMS) != 1 || q.DuckDBMedianMS <= 0 || q.EmberMedianMS <= 0 {
+			t.Errorf("%s: times %v and %v", q.Name, q.DuckDBTimesMS, q.EmberTimesMS)
+		}
+	}
+	if rep.DuckDBPeakRSSBytes <= 0 || rep.EmberPeakRSSBytes <= 0 || rep.PeakRSSBytes <= 0 {
+		t.Errorf("peak RSS: duckdb %d, ember %d, harness %d", rep.DuckDBPeakRSSBytes, rep.EmberPeakRSSBytes, rep.PeakRSSBytes)
+	}
+}
+
+// startTestChild starts a child serving engine over SF 0.01 from this
+// test binary.
+func startTestChild(t *testing.T, ctx context.Context, name, engine, data string) *child {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := startChild(ctx, exe, name, engine, data, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.kill)
+	return c
+}
+
+// TestChildQueryError: a query that fails in the engine is a reply's
+// error, and the child answers the next request.
+func TestChildQueryError(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts an engine")
+	}
+	c := startTestChild(t, context.Background(), "Ember", engineEmber, smallData)
+	if err := c.ready(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.run(23, false)
+	if err != nil || !strings.Contains(r.Error, "23") {
+		t.Fatalf("query 23: %+v, %v", r, err)
+	}
+	r, err = c.run(6, true)
+	if err != nil || r.Error != "" || r.Rows != 1 || r.Cells == nil || len(r.Cells.Rows) != 1 || r.Nanos <= 0 {
+		t.Fatalf("q06 after an error: %+v, %v", r, err)
+	}
+	if err := c.close(); err != nil {
+		t.Fatal(err)
+	}
+	if c.peakRSS <= 0 || !c.cmd.ProcessState.Exited() || c.cmd.ProcessState.ExitCode() != 0 {
+		t.Errorf("after close: peak %d, state %v", c.peakRSS, c.cmd.ProcessState)
+	}
+}
+
+// TestChildDies: a child killed under the harness is an error that names
+// the engine and the query, and the process is reaped.
+func TestChildDies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts an engine")
+	}
+	c := startTestChild(t, context.Background(), "Ember", engineEmber, smallData)
+	if err := c.ready(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.run(6, false)
+	var died *diedError
+	if !errors.As(err, &died) || !strings.Contains(err.Error(), "Ember") || !strings.Contains(err.Error(), "q06") ||
+		!strings.Contains(err.Error(), "killed") {
+		t.Fatalf("run after kill: %v", err)
+	}
+	if c.cmd.ProcessState == nil {
+		t.Error("the dead child was not reaped")
+	}
+}
+
+// TestChildInterrupted: cancelling the context (Ctrl-C) kills the child.
+func TestChildInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts an engine")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := startTestChild(t, ctx, "DuckDB", engineDuckDB, smallData)
+	if err := c.ready(); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	_, err := c.run(1, false)
+	if err == nil || !strings.Contains(err.Error(), "DuckDB: interrupted during q01") {
+		t.Fatalf("run after cancel: %v", err)
+	}
+	if c.cmd.ProcessState == nil || c.cmd.ProcessState.Success() {
+		t.Errorf("the child was not killed: %v", c.cmd.ProcessState)
+	}
+}
+
+// TestChildCannotOpen: an engine that cannot open its tables is an error
+// naming it, before any query.
+func TestChildCannotOpen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts an engine")
+	}
+	for _, e := range []struct{ name, engine string }{{"DuckDB", engineDuckDB}, {"Ember", engineEmber}} {
+		c := startTestChild(t, context.Background(), e.name, e.engine, t.TempDir())
+		err := c.ready()
+		if err == nil || !strings.HasPrefix(err.Error(), e.name+": ") {
+			t.Errorf("%s over an empty folder: %v", e.name, err)
+		}
+	}
+}
 
 func TestDuckCell(t *testing.T) {
 	huge, _ := new(big.Int).SetString("170141183460469231731687303715884105727", 10)

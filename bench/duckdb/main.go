@@ -23,8 +23,17 @@
 //	-answers DIR    also compare Ember's results with DIR/qNN.csv
 //	-json FILE      also write the figures as JSON
 //
-// As the ember binary does, the harness runs Go's collector at GOGC=400
-// unless GOGC is set.
+// Each engine runs in its own child process, so that neither's threads,
+// memory or Go runtime slow the other: the harness starts itself again
+// with the hidden first argument -serve duckdb or -serve ember, asks each
+// child to run a query over its stdin and reads the reply (the time the
+// child measured, the rows, the cells when asked) from its stdout, in JSON
+// lines. Both children open their tables before the first query. The
+// Ember child runs Go's collector at GOGC=400 unless GOGC is set, as the
+// ember binary does, and GOMAXPROCS=-threads. Each engine's peak resident
+// memory is its child's. A child that dies ends the run with an error that
+// names the engine and the query; the children end with the harness (also
+// on Ctrl-C).
 package main
 
 import (
@@ -32,15 +41,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
-	"runtime/debug"
+	"os/signal"
+	"syscall"
 
 	"github.com/ember-sql/ember/tpch"
 )
 
 func main() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400) // as cmd/ember's tuneGC
+	if isServe(os.Args[1:]) {
+		os.Exit(serveMain(os.Args[1:]))
 	}
 	var opts options
 	flag.StringVar(&opts.data, "data", "", "directory of the TPC-H Parquet files (required)")
@@ -54,7 +65,10 @@ func main() {
 	if flag.NArg() > 0 {
 		fail(fmt.Errorf("unexpected arguments %q", flag.Args()))
 	}
-	code, err := run(context.Background(), &opts)
+	// Ctrl-C or a TERM cancels ctx, which kills the children.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code, err := run(ctx, &opts)
+	stop()
 	if err != nil {
 		fail(err)
 	}
@@ -70,6 +84,10 @@ func fail(err error) {
 type options struct {
 	data, queries, answers, json string
 	threads, runs, warmup        int
+	// exe is the binary to start as the engines' children (default: this
+	// one); out is where the table goes (default: stdout). Tests set them.
+	exe string
+	out io.Writer
 }
 
 // check validates the options and returns the chosen queries.

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 
@@ -10,8 +11,8 @@ import (
 )
 
 // printReport prints the table, one row per query, then the totals, the
-// worst ratio, the differences found, and the peak memory.
-func printReport(r *report, withAnswers bool) error {
+// worst ratio, the differences found, and each engine's peak memory, to w.
+func printReport(w io.Writer, r *report, withAnswers bool) error {
 	header := []string{"query", "duckdb ms", "ember ms", "ratio", "rows", "agree"}
 	right := []bool{false, true, true, true, true, false, false}
 	if withAnswers {
@@ -37,27 +38,33 @@ func printReport(r *report, withAnswers bool) error {
 		rows = append(rows, row)
 	}
 	rows = append(rows, []string{"total", ms(r.DuckDBTotalMS), ms(r.EmberTotalMS), times(r.TotalRatio)})
-	fmt.Printf("TPC-H over %s: %d threads, median of %d runs after %d warm-up; %d cores, %s\n",
+	fmt.Fprintf(w, "TPC-H over %s: %d threads, median of %d runs after %d warm-up; %d cores, %s\n",
 		r.Data, r.Threads, r.Runs, r.Warmup, r.Machine.Cores, r.Machine.GoVersion)
-	if err := tpch.WriteTextTable(os.Stdout, header, rows, right); err != nil {
+	if err := tpch.WriteTextTable(w, header, rows, right); err != nil {
 		return err
 	}
 	if r.WorstQuery != "" {
-		fmt.Printf("worst ratio: %s %s\n", r.WorstQuery, times(r.WorstRatio))
+		fmt.Fprintf(w, "worst ratio: %s %s\n", r.WorstQuery, times(r.WorstRatio))
 	}
 	for _, q := range r.Queries {
 		for _, msg := range []string{q.Error, q.Difference, q.AnswerDifference} {
 			if msg != "" {
-				fmt.Printf("%s: %s\n", q.Name, msg)
+				fmt.Fprintf(w, "%s: %s\n", q.Name, msg)
 			}
 		}
 	}
-	peak := "unknown"
-	if r.PeakRSSBytes > 0 {
-		peak = strconv.FormatFloat(float64(r.PeakRSSBytes)/(1<<20), 'f', 1, 64) + " MiB"
-	}
-	fmt.Printf("peak resident memory (both engines): %s\n", peak)
+	fmt.Fprintf(w, "duckdb peak RSS: %s\n", mib(r.DuckDBPeakRSSBytes))
+	fmt.Fprintf(w, "ember peak RSS: %s\n", mib(r.EmberPeakRSSBytes))
+	fmt.Fprintf(w, "harness peak RSS (without the engines): %s\n", mib(r.PeakRSSBytes))
 	return nil
+}
+
+// mib renders a byte count in MiB, or "unknown" for 0.
+func mib(b int64) string {
+	if b <= 0 {
+		return "unknown"
+	}
+	return strconv.FormatFloat(float64(b)/(1<<20), 'f', 1, 64) + " MiB"
 }
 
 func ms(v float64) string    { return strconv.FormatFloat(v, 'f', 1, 64) }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/ember-sql/ember/tpch"
@@ -54,14 +56,21 @@ type report struct {
 	TotalRatio    float64 `json:"total_ratio"`
 	WorstQuery    string  `json:"worst_query"`
 	WorstRatio    float64 `json:"worst_ratio"`
-	// PeakRSSBytes is the harness process's peak resident memory: both
-	// engines, with DuckDB's own allocations.
+	// DuckDBPeakRSSBytes and EmberPeakRSSBytes are each engine's peak
+	// resident memory: its child process's (0 when the system does not
+	// tell).
+	DuckDBPeakRSSBytes int64 `json:"duckdb_peak_rss_bytes"`
+	EmberPeakRSSBytes  int64 `json:"ember_peak_rss_bytes"`
+	// PeakRSSBytes is the harness process's own peak resident memory: the
+	// parent that holds the results, without either engine.
 	PeakRSSBytes int64 `json:"peak_rss_bytes"`
 }
 
-// run runs the chosen queries in both engines, prints the table, writes
-// the JSON, and returns the exit status: 1 when any query failed or any
-// result differs.
+// run runs the chosen queries in both engines, each in its own child
+// process, prints the table, writes the JSON, and returns the exit status:
+// 1 when any query failed or any result differs. An error (status 1 too)
+// means the run could not go on: bad options, an engine that would not
+// open, or a child process that died.
 func run(ctx context.Context, opts *options) (int, error) {
 	queries, err := opts.check()
 	if err != nil {
@@ -75,21 +84,34 @@ func run(ctx context.Context, opts *options) (int, error) {
 			}
 		}
 	}
-	duck, err := openDuck(ctx, opts.data, opts.threads)
+	exe := opts.exe
+	if exe == "" {
+		if exe, err = os.Executable(); err != nil {
+			return 1, fmt.Errorf("finding the harness binary to start the engines: %w", err)
+		}
+	}
+	// Both children start and open their tables before any query runs.
+	duck, err := startChild(ctx, exe, "DuckDB", engineDuckDB, opts.data, opts.threads)
 	if err != nil {
 		return 1, err
 	}
-	defer duck.Close()
-	emb, err := openEmber(ctx, opts.data, opts.threads)
+	defer duck.kill()
+	emb, err := startChild(ctx, exe, "Ember", engineEmber, opts.data, opts.threads)
 	if err != nil {
 		return 1, err
 	}
-	defer emb.Close()
+	defer emb.kill()
+	if err := errors.Join(duck.ready(), emb.ready()); err != nil {
+		return 1, err
+	}
 
 	rep := report{Data: opts.data, Threads: opts.threads, Runs: opts.runs, Warmup: opts.warmup, Machine: tpch.ThisMachine()}
 	for _, q := range queries {
 		answer, check := answers[q]
-		res := runQuery(ctx, duck, emb, q, opts, answer, check)
+		res, err := runQuery(ctx, duck, emb, q, opts, answer, check)
+		if err != nil {
+			return 1, err
+		}
 		rep.Queries = append(rep.Queries, res)
 		if res.Error != "" {
 			continue
@@ -100,10 +122,18 @@ func run(ctx context.Context, opts *options) (int, error) {
 			rep.WorstQuery, rep.WorstRatio = res.Name, res.Ratio
 		}
 	}
+	if err := errors.Join(duck.close(), emb.close()); err != nil {
+		return 1, err
+	}
 	rep.TotalRatio = ratio(rep.EmberTotalMS, rep.DuckDBTotalMS)
+	rep.DuckDBPeakRSSBytes, rep.EmberPeakRSSBytes = duck.peakRSS, emb.peakRSS
 	rep.PeakRSSBytes, _ = tpch.PeakRSS()
 
-	if err := printReport(&rep, opts.answers != ""); err != nil {
+	out := opts.out
+	if out == nil {
+		out = os.Stdout
+	}
+	if err := printReport(out, &rep, opts.answers != ""); err != nil {
 		return 1, err
 	}
 	if opts.json != "" {
@@ -119,21 +149,17 @@ func run(ctx context.Context, opts *options) (int, error) {
 	return 0, nil
 }
 
-// engine is what runQuery needs of each engine.
+// engine is what runQuery needs of each engine: a *child.
 type engine interface {
-	run(ctx context.Context, text string, keep bool) (int64, time.Duration, tpch.Table, error)
+	run(q int, keep bool) (reply, error)
 }
 
 // runQuery runs query q: the warm-up runs of each engine, then the timed
 // runs alternating DuckDB and Ember; it compares the results of the first
-// timed runs.
-func runQuery(ctx context.Context, duck, emb engine, q int, opts *options, answer tpch.Table, check bool) queryResult {
+// timed runs. A query that fails in an engine is the result's Error; the
+// error returned is a child process that died, which ends the run.
+func runQuery(ctx context.Context, duck, emb engine, q int, opts *options, answer tpch.Table, check bool) (queryResult, error) {
 	res := queryResult{Query: q, Name: tpch.QueryName(q)}
-	text, err := tpch.Query(q)
-	if err != nil {
-		res.Error = err.Error()
-		return res
-	}
 	engines := []struct {
 		name  string
 		e     engine
@@ -145,21 +171,27 @@ func runQuery(ctx context.Context, duck, emb engine, q int, opts *options, answe
 		timed, keep := i >= opts.warmup, i == opts.warmup
 		for k := range engines {
 			en := &engines[k]
-			rows, elapsed, cells, err := en.e.run(ctx, text, keep)
+			if err := ctx.Err(); err != nil {
+				return res, fmt.Errorf("interrupted before %s in %s", res.Name, en.name)
+			}
+			r, err := en.e.run(q, keep)
 			if err != nil {
-				res.Error = fmt.Sprintf("%s: %v", en.name, err)
-				return res
+				return res, err
 			}
-			if i > 0 && rows != en.rows {
-				res.Error = fmt.Sprintf("%s returned %d rows, then %d", en.name, en.rows, rows)
-				return res
+			if r.Error != "" {
+				res.Error = fmt.Sprintf("%s: %s", en.name, r.Error)
+				return res, nil
 			}
-			en.rows = rows
+			if i > 0 && r.Rows != en.rows {
+				res.Error = fmt.Sprintf("%s returned %d rows, then %d", en.name, en.rows, r.Rows)
+				return res, nil
+			}
+			en.rows = r.Rows
 			if timed {
-				en.times = append(en.times, elapsed)
+				en.times = append(en.times, time.Duration(r.Nanos))
 			}
-			if keep {
-				en.cells = cells
+			if keep && r.Cells != nil {
+				en.cells = *r.Cells
 			}
 		}
 	}
@@ -180,7 +212,7 @@ func runQuery(ctx context.Context, duck, emb engine, q int, opts *options, answe
 		}
 		res.AnswerMatch = &match
 	}
-	return res
+	return res, nil
 }
 
 // ratio is a/b, or 0 when b is 0.
