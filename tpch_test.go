@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/ember-sql/ember/catalog"
 	"github.com/ember-sql/ember/exec/eval"
 	"github.com/ember-sql/ember/planner"
 	"github.com/ember-sql/ember/tpch"
@@ -69,8 +70,18 @@ func TestTPCH(t *testing.T) {
 
 func registerTPCH(t testing.TB, s *Session, dir string) {
 	t.Helper()
+	// Tables are NAME.parquet or, for large ones, a folder NAME/ of parts
+	// (as ember gen tpch writes them).
+	found, err := catalog.DiscoverTables(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, name := range []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"} {
-		if err := s.RegisterPath(context.Background(), name, filepath.Join(dir, name+".parquet")); err != nil {
+		path, ok := found[name]
+		if !ok {
+			t.Fatalf("no table %s in %s", name, dir)
+		}
+		if err := s.RegisterPath(context.Background(), name, path); err != nil {
 			t.Fatal(err)
 		}
 	}
