@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ember-sql/ember/internal/size"
 )
 
 // Config is a session's configuration. Keys, as given to WithConfig:
@@ -45,7 +47,7 @@ var configKeys = map[string]func(c *Config) *int{
 // integer is an error.
 func (c *Config) Set(key, value string) error {
 	if strings.EqualFold(key, "ember.sql.memoryLimit") {
-		n, err := parseSize(value)
+		n, err := size.Parse(value)
 		if err != nil {
 			return fmt.Errorf("configuration %s: %w", key, err)
 		}
@@ -83,24 +85,4 @@ func (c *Config) maxScanPartitions() int {
 		return c.MaxScanPartitions
 	}
 	return 4 * c.Cores
-}
-
-// parseSize reads a byte count: digits with an optional k, m or g suffix
-// (powers of 1024).
-func parseSize(v string) (int64, error) {
-	v = strings.ToLower(strings.TrimSpace(v))
-	mult := int64(1)
-	switch {
-	case strings.HasSuffix(v, "k"):
-		mult, v = 1<<10, strings.TrimSuffix(v, "k")
-	case strings.HasSuffix(v, "m"):
-		mult, v = 1<<20, strings.TrimSuffix(v, "m")
-	case strings.HasSuffix(v, "g"):
-		mult, v = 1<<30, strings.TrimSuffix(v, "g")
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%q is not a size (like 512m or 4g)", v)
-	}
-	return n * mult, nil
 }

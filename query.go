@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ember-sql/ember/cluster"
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/ember-sql/ember/exec"
 	"github.com/ember-sql/ember/exec/eval"
 	"github.com/ember-sql/ember/planner"
@@ -51,11 +52,25 @@ func (s *Session) planQuery(ctx context.Context, logical planner.Node, trace boo
 }
 
 // start runs a planned query on the session's scheduler, with its own
-// memory pool (accounting and the configured limit).
-func (s *Session) start(ctx context.Context, qp *queryPlan, metrics *exec.Metrics) (*cluster.ResultStream, *exec.MemoryPool) {
+// memory pool (accounting and the configured limit), or, in cluster mode,
+// sends it to the master.
+func (s *Session) start(ctx context.Context, qp *queryPlan, metrics *exec.Metrics) (batchStream, *exec.MemoryPool) {
 	pool := exec.NewMemoryPool(s.mem, s.conf.MemoryLimit)
+	if s.client != nil {
+		rs, err := s.client.Run(ctx, qp.stages, s.conf.BatchSize, s.conf.MemoryLimit, pool)
+		if err != nil {
+			return failedStream{err}, pool
+		}
+		return rs, pool
+	}
 	return s.sched.Run(ctx, qp.stages, pool, metrics), pool
 }
+
+// failedStream is a query that could not start.
+type failedStream struct{ err error }
+
+func (f failedStream) Next(context.Context) (arrow.RecordBatch, error) { return nil, f.err }
+func (f failedStream) Close() error                                    { return nil }
 
 func indent(text string) string {
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")

@@ -4,15 +4,21 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"runtime"
 	"strings"
 	"sync"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ember-sql/ember/catalog"
 	"github.com/ember-sql/ember/cluster"
+	"github.com/ember-sql/ember/cluster/auth"
 	"github.com/ember-sql/ember/exec"
 	"github.com/ember-sql/ember/sql"
 )
@@ -23,10 +29,14 @@ import (
 type Session struct {
 	appName string
 	master  string
-	cat     *catalog.Catalog
-	conf    *Config
-	mem     memory.Allocator
-	sched   *cluster.LocalScheduler
+	secret  []byte
+	// client is the connection to the master in cluster mode (nil in
+	// local mode).
+	client *cluster.Client
+	cat    *catalog.Catalog
+	conf   *Config
+	mem    memory.Allocator
+	sched  *cluster.LocalScheduler
 	// mu guards owned: the in-memory data of DataFrames made from Go
 	// values, Arrow batches and caches, released when the session closes.
 	mu    sync.Mutex
@@ -73,8 +83,11 @@ func WithAppName(name string) Option {
 
 // WithMaster says where queries run, as Spark's master URL: "local[*]"
 // (the default) runs them in-process on every core, "local" on one core,
-// "local[N]" on N cores. A cluster's master address ("host:port") needs
-// cluster mode, which is not built yet: NewSession then returns an error.
+// "local[N]" on N cores, and "host:port" (or "ember://host:port") on the
+// cluster of the master at that address (ember master). In cluster mode
+// the session plans queries and the master runs them on its workers;
+// files are read by path on the workers, which must see them at the same
+// paths.
 func WithMaster(master string) Option {
 	return func(s *Session) error {
 		s.master = master
@@ -90,7 +103,33 @@ func WithMaster(master string) Option {
 			}
 			return nil
 		}
-		return fmt.Errorf("master %q: cluster mode is not available yet; use local, local[N] or local[*]", master)
+		addr := strings.TrimPrefix(master, "ember://")
+		if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+			return fmt.Errorf("master %q: want local, local[N], local[*] or HOST:PORT", master)
+		}
+		s.master = addr
+		return nil
+	}
+}
+
+// WithSecret sets the cluster's shared secret (ember master
+// --secret-file): calls to the master carry a token derived from it.
+func WithSecret(secret []byte) Option {
+	return func(s *Session) error {
+		s.secret = append([]byte(nil), secret...)
+		return nil
+	}
+}
+
+// WithSecretFile reads the cluster's shared secret from a file.
+func WithSecretFile(path string) Option {
+	return func(s *Session) error {
+		secret, err := auth.ReadSecretFile(path)
+		if err != nil {
+			return err
+		}
+		s.secret = secret
+		return nil
 	}
 }
 
@@ -103,6 +142,11 @@ func NewSession(ctx context.Context, opts ...Option) (*Session, error) {
 		}
 	}
 	s.sched = &cluster.LocalScheduler{Slots: s.conf.Cores, BatchSize: s.conf.BatchSize}
+	if s.isCluster() {
+		if err := s.connect(ctx); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -123,7 +167,44 @@ func (s *Session) Close() error {
 	for _, r := range owned {
 		r.Release()
 	}
+	if s.client != nil {
+		s.client.Close()
+	}
 	return nil
+}
+
+// isCluster reports whether the session runs queries on a cluster.
+func (s *Session) isCluster() bool {
+	return s.master != "" && !strings.HasPrefix(s.master, "local")
+}
+
+// connect dials the master and checks that it answers (and accepts the
+// secret) within ten seconds.
+func (s *Session) connect(ctx context.Context) error {
+	client, err := cluster.DialMaster(s.master, auth.DialOptions(s.secret)...)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := client.Status(ctx); err != nil {
+		client.Close()
+		if status.Code(err) == codes.Unauthenticated {
+			return fmt.Errorf("master %s refused the session: %s (is --secret-file the cluster's?)", s.master, status.Convert(err).Message())
+		}
+		return fmt.Errorf("cannot reach master %s: %s", s.master, status.Convert(err).Message())
+	}
+	s.client = client
+	return nil
+}
+
+// Master is where the session runs queries: "local[*]"-style, or the
+// master's address.
+func (s *Session) Master() string {
+	if s.master == "" {
+		return "local[*]"
+	}
+	return s.master
 }
 
 // AppName is the application's name (WithAppName).
@@ -170,10 +251,17 @@ func (s *Session) Query(ctx context.Context, text string) (*Result, error) {
 	return s.Execute(ctx, sql.Source{Text: text, Line: 1, Col: 1})
 }
 
+// batchStream is a running query's result: in-process (a
+// cluster.ResultStream) or from a master (a cluster.RemoteStream).
+type batchStream interface {
+	Next(ctx context.Context) (arrow.RecordBatch, error)
+	Close() error
+}
+
 // Result streams the rows of one statement.
 type Result struct {
 	schema  *arrow.Schema
-	stream  *cluster.ResultStream
+	stream  batchStream
 	batches []arrow.RecordBatch // for results computed up front
 	next    int
 	onClose func()

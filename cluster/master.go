@@ -147,7 +147,7 @@ func (m *Master) Execute(req *emberpb.ExecuteRequest, stream grpc.ServerStreamin
 	q := &Query{ID: NewQueryID(), Plan: plan, Mem: pool, MemoryCheck: pool.Err, Wire: req.Plan,
 		BatchSize: int(req.BatchSize), MemoryLimit: req.MemoryLimit}
 	sched := &Scheduler{Executors: m.executors, MaxTaskAttempts: m.cfg.MaxTaskAttempts, MaxStageAttempts: 4,
-		NoExecutorTimeout: m.cfg.NoExecutorTimeout}
+		NoExecutorTimeout: m.cfg.NoExecutorTimeout, Logger: m.log}
 	start := time.Now()
 	m.log.Info("query started", "query", q.ID, "stages", len(plan.Stages))
 	rs := sched.Run(ctx, q)

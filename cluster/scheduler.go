@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +39,8 @@ type Scheduler struct {
 	// NoExecutorTimeout is how long work may wait with no executor at all
 	// before the query fails (0: a minute).
 	NoExecutorTimeout time.Duration
+	// Logger, when set, hears of retries and recomputed output.
+	Logger *slog.Logger
 }
 
 // queryIDs numbers queries within the process.
@@ -389,7 +392,12 @@ func (r *run) handle(ev taskEvent) {
 		r.fail(fmt.Errorf("stage %d task %d failed after sending rows: %w", k.stage, k.part, err))
 		return
 	}
+	log := r.s.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	if ff, ok := fetchFailure(err); ok {
+		log.Warn("map output lost; recomputing it", "query", r.q.ID, "stage", ff.Stage, "map_task", ff.MapTask, "executor", ff.Executor)
 		// The map output is gone: lineage says which map task makes it
 		// again; the reading task waits until it has.
 		if ff.Stage >= 0 && ff.Stage < len(r.outputs) && ff.MapTask >= 0 && ff.MapTask < len(r.outputs[ff.Stage]) &&
@@ -403,9 +411,13 @@ func (r *run) handle(ev taskEvent) {
 		return
 	}
 	if el, ok := executorLoss(err); ok {
+		log.Warn("executor lost", "query", r.q.ID, "executor", el.Executor)
 		r.loseExecutor(el.Executor)
 	}
 	r.attempts[k]++
+	if r.attempts[k] < max(1, r.s.MaxTaskAttempts) {
+		log.Warn("task failed; retrying", "query", r.q.ID, "stage", k.stage, "task", k.part, "attempt", r.attempts[k], "executor", ev.executor, "error", err)
+	}
 	r.lastFailedOn[k] = ev.executor
 	if r.attempts[k] >= max(1, r.s.MaxTaskAttempts) {
 		if r.attempts[k] > 1 {

@@ -27,6 +27,8 @@ type sqlOptions struct {
 	conf   []string // --conf KEY=VALUE
 	format string   // --format
 	timing bool     // --timing
+	master string   // --master HOST:PORT
+	secret string   // --secret-file
 }
 
 func newSQLCommand(io stdio) *cobra.Command {
@@ -34,7 +36,7 @@ func newSQLCommand(io stdio) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sql",
 		Short: "Run SQL statements, or an interactive SQL shell",
-		Long: `Run SQL in a local session.
+		Long: `Run SQL in a local session, or on a cluster with --master.
 
 The -e and -f inputs run in the order given. Without them, a script is read
 from standard input, or, when standard input is a terminal, an interactive
@@ -55,6 +57,8 @@ shell starts. A script stops at the first failing statement.`,
 	f.StringArrayVar(&opts.conf, "conf", nil, "set the session configuration KEY to VALUE, e.g. ember.sql.shuffle.partitions=8 (`KEY=VALUE`; repeatable)")
 	f.StringVar(&opts.format, "format", output.FormatTable, "output format: "+strings.Join(output.Formats(), ", "))
 	f.BoolVar(&opts.timing, "timing", false, "print each statement's elapsed time (on stderr for scripts)")
+	f.StringVar(&opts.master, "master", "", "run the queries on the cluster of the master at `HOST:PORT` (default: in this process)")
+	f.StringVar(&opts.secret, "secret-file", "", "file holding the cluster's shared secret")
 	return cmd
 }
 
@@ -71,6 +75,12 @@ func runSQL(ctx context.Context, io stdio, opts *sqlOptions) error {
 	conf, err := parseConf(opts.conf)
 	if err != nil {
 		return err
+	}
+	if opts.master != "" {
+		conf = append(conf, ember.WithMaster(opts.master))
+	}
+	if opts.secret != "" {
+		conf = append(conf, ember.WithSecretFile(opts.secret))
 	}
 	if len(opts.inputs) == 0 && term.IsTerminal(int(io.in.Fd())) {
 		sess, err := openSession(ctx, conf, opts.data, tables)
