@@ -22,7 +22,7 @@ import (
 type StripColumnProjections struct{}
 
 // Name implements Rule.
-func (StripColumnProjections) Name() string { return "StripColumnProjections" }
+func (StripColumnProjections) Name() string { return "strip_projections" }
 
 // Apply implements Rule.
 func (StripColumnProjections) Apply(_ *Context, plan planner.Node) (planner.Node, bool, error) {
