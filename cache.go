@@ -113,6 +113,16 @@ func (t *cacheTable) Open(ctx context.Context, split catalog.Split, req catalog.
 	return rows.Open(ctx, split, req, mem, batchSize)
 }
 
+// Spec implements catalog.Sendable: a cached DataFrame travels to a
+// cluster as its computed rows.
+func (t *cacheTable) Spec() (catalog.TableSpec, error) {
+	rows, err := t.load(context.Background())
+	if err != nil {
+		return catalog.TableSpec{}, err
+	}
+	return catalog.SpecOf(rows)
+}
+
 // Release frees the held rows.
 func (t *cacheTable) Release() {
 	t.mu.Lock()

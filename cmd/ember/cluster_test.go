@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ember-sql/ember"
 )
 
 // process is an ember master or worker started by a test.
@@ -236,5 +238,60 @@ func TestClusterSecret(t *testing.T) {
 	wantSuccess(t, r)
 	if strings.TrimSpace(r.stdout) != "count(1)\n5" {
 		t.Errorf("output %q", r.stdout)
+	}
+}
+
+// TestDataFramesOnCluster runs DataFrame programs on a cluster through
+// ember.WithMaster, and checks they give what a local session gives.
+func TestDataFramesOnCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	rpc, _, _ := startCluster(t, 2)
+	data, err := filepath.Abs(filepath.Join(tpchDir, "sf0.01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitForWorkers(t, rpc, data, 2)
+	ctx := context.Background()
+	run := func(s *ember.Session) []string {
+		if err := s.RegisterPath(ctx, "orders", filepath.Join(data, "orders.parquet")); err != nil {
+			t.Fatal(err)
+		}
+		people := s.CreateDataFrame([][]any{{"Alice", 1}, {"Bob", 2}, {"Charlie", 3}}, "Name", "Age")
+		avg, err := people.Agg(ember.Avg("Age")).Head(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byPriority := s.Table("orders").
+			GroupBy("o_orderpriority").
+			Agg(ember.Count("*").Alias("n"), ember.Sum("o_totalprice").Alias("total")).
+			OrderBy("o_orderpriority").Cache()
+		rows, err := byPriority.Take(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []string{fmt.Sprint(avg.Values())}
+		for _, r := range rows {
+			out = append(out, fmt.Sprint(r.Values()))
+		}
+		return out
+	}
+	local, err := ember.NewSession(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer local.Close()
+	remote, err := ember.NewSession(ctx, ember.WithMaster(rpc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer remote.Close()
+	want, got := run(local), run(remote)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("on the cluster:\n%s\nlocally:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if _, err := ember.NewSession(ctx, ember.WithMaster("127.0.0.1:1")); err == nil || !strings.Contains(err.Error(), "cannot reach master") {
+		t.Fatalf("a session with no master there: %v", err)
 	}
 }
