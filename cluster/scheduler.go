@@ -397,16 +397,26 @@ func (r *run) handle(ev taskEvent) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	if ff, ok := fetchFailure(err); ok {
-		log.Warn("map output lost; recomputing it", "query", r.q.ID, "stage", ff.Stage, "map_task", ff.MapTask, "executor", ff.Executor)
-		// The map output is gone: lineage says which map task makes it
-		// again; the reading task waits until it has.
-		if ff.Stage >= 0 && ff.Stage < len(r.outputs) && ff.MapTask >= 0 && ff.MapTask < len(r.outputs[ff.Stage]) &&
-			r.outputs[ff.Stage][ff.MapTask] == ff.Executor {
-			r.outputs[ff.Stage][ff.MapTask] = ""
+		// The map output is gone, and probably everything else its
+		// executor held (as Spark assumes): lineage says which map tasks
+		// make them again; the reading task waits until they have. Many
+		// readers report the same loss; it counts once.
+		if r.loseOutputsOf(ff.Executor) == 0 {
+			// Nothing was lost that the scheduler knew of (the task read
+			// stale locations, or failed the same way before): a retry
+			// like any other, so that it cannot loop.
+			r.attempts[k]++
+			if r.attempts[k] >= max(1, r.s.MaxTaskAttempts) {
+				r.fail(fmt.Errorf("stage %d task %d failed %d times: %w", k.stage, k.part, r.attempts[k], err))
+			}
+			return
 		}
-		r.stageAttempts[ff.Stage]++
-		if r.stageAttempts[ff.Stage] >= max(1, r.s.MaxStageAttempts) {
-			r.fail(fmt.Errorf("stage %d lost its output %d times; giving up: %w", ff.Stage, r.stageAttempts[ff.Stage], err))
+		log.Warn("map output lost; recomputing it", "query", r.q.ID, "stage", ff.Stage, "map_task", ff.MapTask, "executor", ff.Executor)
+		if ff.Stage >= 0 && ff.Stage < len(r.stageAttempts) {
+			r.stageAttempts[ff.Stage]++
+			if r.stageAttempts[ff.Stage] >= max(1, r.s.MaxStageAttempts) {
+				r.fail(fmt.Errorf("stage %d lost its output %d times; giving up: %w", ff.Stage, r.stageAttempts[ff.Stage], err))
+			}
 		}
 		return
 	}
@@ -431,13 +441,22 @@ func (r *run) handle(ev taskEvent) {
 // outputs still needed are recomputed elsewhere.
 func (r *run) loseExecutor(name string) {
 	r.dead[name] = true
+	r.loseOutputsOf(name)
+}
+
+// loseOutputsOf forgets the map outputs an executor held and returns how
+// many there were.
+func (r *run) loseOutputsOf(name string) int {
+	n := 0
 	for s := range r.outputs {
 		for m, ex := range r.outputs[s] {
 			if ex == name {
 				r.outputs[s][m] = ""
+				n++
 			}
 		}
 	}
+	return n
 }
 
 // LoseExecutor tells the running query that an executor is gone (its

@@ -36,6 +36,9 @@ type WorkerConfig struct {
 	// recycling pool).
 	Allocator memory.Allocator
 	Logger    *slog.Logger
+	// BeforeTask, when set, runs before each task and fails it with its
+	// error: tests inject failures with it.
+	BeforeTask func(query string, stage, partition, attempt int) error
 }
 
 // Worker runs tasks sent by a master: it decodes each query's plan once,
@@ -149,6 +152,11 @@ func (w *Worker) RunTask(req *emberpb.RunTaskRequest, stream grpc.ServerStreamin
 }
 
 func (w *Worker) runTask(ctx context.Context, req *emberpb.RunTaskRequest, emit func(arrow.RecordBatch) error) error {
+	if hook := w.cfg.BeforeTask; hook != nil {
+		if err := hook(req.QueryId, int(req.Stage), int(req.Partition), int(req.Attempt)); err != nil {
+			return err
+		}
+	}
 	q, err := w.query(ctx, req)
 	if err != nil {
 		return err
@@ -182,6 +190,10 @@ func (w *Worker) runTask(ctx context.Context, req *emberpb.RunTaskRequest, emit 
 	id := shuffle.OutputID{Query: req.QueryId, Stage: stage, MapTask: part}
 	return w.store.CommitBatches(id, st.Root.Schema(), out)
 }
+
+// DropShuffle deletes every map output the worker holds for a query, as if
+// it had lost them (tests use it to force recomputation).
+func (w *Worker) DropShuffle(query string) { w.store.DropQuery(query) }
 
 // ForgetStage implements emberpb.WorkerServer. The store frees whole
 // queries; a stage's output goes with its query.

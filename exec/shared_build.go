@@ -56,6 +56,16 @@ func (q *QueryState) buildFor(ctx context.Context, key any, build func(ctx conte
 			sb.build.allRows()
 		}
 	})
+	if sb.err != nil {
+		// A failed build is not kept: the tasks waiting on it fail with
+		// it, but a retried task builds afresh (its inputs may have been
+		// recomputed elsewhere since, in a cluster).
+		q.mu.Lock()
+		if q.builds[key] == sb {
+			delete(q.builds, key)
+		}
+		q.mu.Unlock()
+	}
 	return &sb.build, sb.err
 }
 

@@ -54,10 +54,11 @@ type Options struct {
 	// memory.DefaultAllocator).
 	Allocator memory.Allocator
 
-	// chunkRows, if not 0, replaces every table's generator rows per
-	// chunk: tests use small chunks to get many chunks and part files
-	// from little data.
-	chunkRows int64
+	// RowGroupRows, if not 0, replaces the rows of each row group (and
+	// generation chunk; 122,880 by default). Small values give many row
+	// groups, and folders of part files, from little data: tests use them
+	// to get parallel scans and shuffles at tiny scale factors.
+	RowGroupRows int64
 }
 
 // TableSummary is what Generate wrote for one table.
@@ -147,7 +148,7 @@ func prepare(opts Options) ([]tablePlan, Options, error) {
 	var plans []tablePlan
 	for _, t := range tables {
 		if len(want) == 0 || want[t.name] {
-			p := planTable(t, sf, ext, opts.chunkRows)
+			p := planTable(t, sf, ext, opts.RowGroupRows)
 			p.rows = RowCount(t.name, sf)
 			plans = append(plans, p)
 		}

@@ -50,8 +50,8 @@ func TestGenerateChunksAndPartsDeterministic(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	const chunkRows = 233 // not a divisor of any table size
-	one, _ := generate(t, Options{ScaleFactor: 0.01, Parallel: 1, Allocator: mem, chunkRows: chunkRows})
-	two, sum := generate(t, Options{ScaleFactor: 0.01, Parallel: 2, Allocator: mem, chunkRows: chunkRows})
+	one, _ := generate(t, Options{ScaleFactor: 0.01, Parallel: 1, Allocator: mem, RowGroupRows: chunkRows})
+	two, sum := generate(t, Options{ScaleFactor: 0.01, Parallel: 2, Allocator: mem, RowGroupRows: chunkRows})
 
 	files := listFiles(t, one)
 	if got := listFiles(t, two); !slices.Equal(got, files) {
@@ -243,7 +243,7 @@ func TestGenerateCancelLeavesNoFiles(t *testing.T) {
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
 	calls := 0
-	opts := Options{ScaleFactor: 0.01, OutDir: dir, Parallel: 2, Allocator: mem, chunkRows: 500,
+	opts := Options{ScaleFactor: 0.01, OutDir: dir, Parallel: 2, Allocator: mem, RowGroupRows: 500,
 		Progress: func(done, total int64) {
 			if calls++; calls == 20 {
 				cancel()
@@ -266,7 +266,7 @@ func TestGenerateProgress(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	var last, total int64
 	calls := 0
-	generate(t, Options{ScaleFactor: 0.01, Allocator: mem, Tables: []string{"lineitem", "Orders"}, chunkRows: 1000,
+	generate(t, Options{ScaleFactor: 0.01, Allocator: mem, Tables: []string{"lineitem", "Orders"}, RowGroupRows: 1000,
 		Progress: func(done, tot int64) {
 			if calls == 0 && done != 0 || calls > 0 && done <= last {
 				t.Errorf("progress call %d went from %d to %d", calls, last, done)
@@ -332,7 +332,7 @@ func TestGenerateReplacesEarlierTables(t *testing.T) {
 		want []string
 	}{
 		{Options{Format: FormatCSV}, []string{"nation.csv", "region.csv"}},
-		{Options{chunkRows: 1}, []string{"nation/part-00000.parquet", "nation/part-00001.parquet",
+		{Options{RowGroupRows: 1}, []string{"nation/part-00000.parquet", "nation/part-00001.parquet",
 			"nation/part-00002.parquet", "nation/part-00003.parquet", "region.parquet"}},
 		{Options{}, []string{"nation.parquet", "region.parquet"}},
 	}

@@ -1,0 +1,273 @@
+package cluster_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"go.uber.org/goleak"
+	"google.golang.org/grpc"
+
+	"github.com/ember-sql/ember"
+	"github.com/ember-sql/ember/catalog"
+	"github.com/ember-sql/ember/cluster"
+	"github.com/ember-sql/ember/shuffle"
+	"github.com/ember-sql/ember/tpch"
+	"github.com/ember-sql/ember/tpch/dbgen"
+)
+
+// inProcessCluster is a master and workers in this process, on loopback
+// ports, over real gRPC and Flight (membership is replaced by telling the
+// master about each worker).
+type inProcessCluster struct {
+	master  *cluster.Master
+	addr    string
+	workers []*cluster.Worker
+	servers []*grpc.Server
+	mem     *memory.CheckedAllocator
+}
+
+func startInProcess(t *testing.T, n int, hook func(w int) func(query string, stage, part, attempt int) error) *inProcessCluster {
+	t.Helper()
+	c := &inProcessCluster{mem: memory.NewCheckedAllocator(memory.NewGoAllocator())}
+	listen := func() net.Listener {
+		lis, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return lis
+	}
+	c.master = cluster.NewMaster(cluster.MasterConfig{Allocator: c.mem, NoExecutorTimeout: 10 * time.Second, Logger: testLogger()})
+	mlis := listen()
+	c.addr = mlis.Addr().String()
+	msrv := grpc.NewServer(shuffle.ServerOptions()...)
+	c.master.Register(msrv)
+	go msrv.Serve(mlis)
+	c.servers = append(c.servers, msrv)
+	for i := 0; i < n; i++ {
+		lis := listen()
+		cfg := cluster.WorkerConfig{Address: lis.Addr().String(), WorkDir: t.TempDir(), Allocator: c.mem}
+		if hook != nil {
+			cfg.BeforeTask = hook(i)
+		}
+		w, err := cluster.NewWorker(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := grpc.NewServer(shuffle.ServerOptions()...)
+		w.Register(srv)
+		go srv.Serve(lis)
+		c.workers = append(c.workers, w)
+		c.servers = append(c.servers, srv)
+		if err := c.master.AddWorker(cfg.Address, 2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
+}
+
+// stop shuts everything down and checks that no Arrow memory is left.
+func (c *inProcessCluster) stop(t *testing.T) {
+	for _, s := range c.servers {
+		s.Stop()
+	}
+	c.master.Close()
+	for _, w := range c.workers {
+		w.Close()
+	}
+	c.mem.AssertSize(t, 0)
+}
+
+// splitData is TPC-H SF 0.01 in row groups of 1,000 rows, generated once:
+// the tables of testdata have one row group each, which plans run in a
+// single stage, while this data makes plans of several stages and
+// partitions, as larger data would, so that the shuffle is exercised.
+var splitData = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "ember-cluster-tpch")
+	if err != nil {
+		return "", err
+	}
+	_, err = dbgen.Generate(context.Background(), dbgen.Options{ScaleFactor: 0.01, OutDir: dir, RowGroupRows: 1000})
+	return dir, err
+})
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if dir, err := splitData(); err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+// session opens a session on the cluster with the SF 0.01 tables.
+func (c *inProcessCluster) session(t *testing.T, opts ...ember.Option) *ember.Session {
+	t.Helper()
+	s, err := ember.NewSession(context.Background(), append([]ember.Option{ember.WithMaster(c.addr)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := splitData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := catalog.DiscoverTables(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, path := range found {
+		if err := s.RegisterPath(context.Background(), name, path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// checkTPCH runs the given TPC-H queries and compares them with the
+// answers.
+func checkTPCH(t *testing.T, s *ember.Session, queries ...int) {
+	t.Helper()
+	for _, n := range queries {
+		text, err := tpch.Query(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.Query(context.Background(), text)
+		if err != nil {
+			t.Fatalf("%s: %v", tpch.QueryName(n), err)
+		}
+		got, err := tpch.ReadTable(context.Background(), res)
+		res.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", tpch.QueryName(n), err)
+		}
+		want, err := tpch.ReadAnswer(filepath.Join("../testdata/tpch/answers/sf0.01", tpch.QueryName(n)+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tpch.Compare(got, want); err != nil {
+			t.Errorf("%s: %v", tpch.QueryName(n), err)
+		}
+	}
+}
+
+func allQueries() []int {
+	var qs []int
+	for n := 1; n <= tpch.QueryCount; n++ {
+		qs = append(qs, n)
+	}
+	return qs
+}
+
+// TestInProcessClusterTPCH runs the 22 TPC-H queries on a master and three
+// workers.
+func TestInProcessClusterTPCH(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	c := startInProcess(t, 3, nil)
+	s := c.session(t, ember.WithConfig("ember.sql.shuffle.partitions", "6"))
+	checkTPCH(t, s, allQueries()...)
+	s.Close()
+	c.stop(t)
+}
+
+// TestInProcessClusterRetriesEveryFirstAttempt fails the first attempt of
+// every task: every query still gives its answer.
+func TestInProcessClusterRetriesEveryFirstAttempt(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	var mu sync.Mutex
+	failures := 0
+	c := startInProcess(t, 3, func(int) func(string, int, int, int) error {
+		return func(query string, stage, part, attempt int) error {
+			if attempt == 0 {
+				mu.Lock()
+				failures++
+				mu.Unlock()
+				return fmt.Errorf("injected failure of %s stage %d task %d", query, stage, part)
+			}
+			return nil
+		}
+	})
+	s := c.session(t)
+	checkTPCH(t, s, 1, 3, 9, 13, 18, 21)
+	s.Close()
+	c.stop(t)
+	if failures == 0 {
+		t.Fatal("no failure was injected: the test proved nothing")
+	}
+}
+
+// TestInProcessClusterRecomputesLostShuffle stops a worker (its server
+// goes away, with all its map output) when the first reduce task of a
+// query starts: fetches from it fail, its tasks are lost, the lost map
+// tasks run again on the others, and the answers are right.
+func TestInProcessClusterRecomputesLostShuffle(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	var c *inProcessCluster
+	var once sync.Once
+	stopped := false
+	c = startInProcess(t, 3, func(w int) func(string, int, int, int) error {
+		return func(query string, stage, part, attempt int) error {
+			if stage == 0 || w == 2 {
+				return nil
+			}
+			once.Do(func() {
+				// Worker 2 crashes: its server stops, its output is gone.
+				c.servers[3].Stop()
+				stopped = true
+			})
+			return nil
+		}
+	})
+	s := c.session(t, ember.WithConfig("ember.sql.shuffle.partitions", "6"))
+	checkTPCH(t, s, 3, 5, 10, 18)
+	s.Close()
+	c.stop(t)
+	if !stopped {
+		t.Fatal("no worker was stopped: the test proved nothing")
+	}
+}
+
+// TestInProcessClusterCancel cancels a query while it runs: the error says
+// so, and nothing is left running or allocated.
+func TestInProcessClusterCancel(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	c := startInProcess(t, 2, nil)
+	s := c.session(t, ember.WithConfig("ember.sql.batchSize", "64"))
+	ctx, cancel := context.WithCancel(context.Background())
+	text, _ := tpch.Query(9)
+	res, err := s.Query(ctx, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	for {
+		b, err := res.Next(ctx)
+		if err != nil {
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("after cancel: %v", err)
+			}
+			break
+		}
+		b.Release()
+	}
+	res.Close()
+	s.Close()
+	// Workers free a query's state when the master releases it.
+	time.Sleep(200 * time.Millisecond)
+	c.stop(t)
+}
+
+// testLogger logs the master's events to stderr when EMBER_TEST_LOG is set.
+func testLogger() *slog.Logger {
+	if os.Getenv("EMBER_TEST_LOG") == "" {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+}
