@@ -3,6 +3,7 @@ package ember
 import (
 	"context"
 	"flag"
+	"github.com/ember-sql/ember/tpch"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,15 +12,29 @@ import (
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden EXPLAIN files in testdata/explain")
 
+// goldenTPCH are the TPC-H queries whose plans are pinned, read from
+// package tpch (testdata/explain/tpch_qNN.golden).
+var goldenTPCH = []int{3, 5}
+
 // TestExplainGolden pins the EXPLAIN output of the queries in
-// testdata/explain/*.sql to the .golden file beside each, with two cores
-// and two shuffle partitions so that the plan does not depend on the
-// machine. Run with -update to rewrite the files after an intended change,
-// and read the diff.
+// testdata/explain/*.sql, and of the TPC-H queries of goldenTPCH, to the
+// .golden file beside each, with two cores and two shuffle partitions so
+// that the plan does not depend on the machine. Run with -update to rewrite
+// the files after an intended change, and read the diff.
 func TestExplainGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/explain/*.sql")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no EXPLAIN queries found: %v", err)
+	}
+	queries := map[string]func() ([]byte, error){}
+	for _, f := range files {
+		queries[strings.TrimSuffix(filepath.Base(f), ".sql")] = func() ([]byte, error) { return os.ReadFile(f) }
+	}
+	for _, n := range goldenTPCH {
+		queries["tpch_"+tpch.QueryName(n)] = func() ([]byte, error) {
+			q, err := tpch.Query(n)
+			return []byte(q), err
+		}
 	}
 	ctx := context.Background()
 	s, err := NewSession(ctx, WithConfig("ember.cores", "2"), WithConfig("ember.sql.shuffle.partitions", "2"))
@@ -28,10 +43,9 @@ func TestExplainGolden(t *testing.T) {
 	}
 	defer s.Close()
 	registerTPCH(t, s, "testdata/tpch/sf0.01")
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".sql")
+	for name, read := range queries {
 		t.Run(name, func(t *testing.T) {
-			text, err := os.ReadFile(f)
+			text, err := read()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -44,7 +58,7 @@ func TestExplainGolden(t *testing.T) {
 				lines = append(lines, r[0])
 			}
 			got := strings.Join(lines, "\n") + "\n"
-			golden := strings.TrimSuffix(f, ".sql") + ".golden"
+			golden := filepath.Join("testdata/explain", name+".golden")
 			if *updateGolden {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
