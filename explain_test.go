@@ -3,11 +3,12 @@ package ember
 import (
 	"context"
 	"flag"
-	"github.com/ember-sql/ember/tpch"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ember-sql/ember/tpch"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden EXPLAIN files in testdata/explain")
