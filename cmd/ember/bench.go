@@ -75,7 +75,7 @@ it prints the process's peak resident memory.`,
 	f.StringArrayVar(&opts.conf, "conf", nil, "set the session configuration KEY to VALUE, e.g. ember.cores=2 (`KEY=VALUE`; repeatable)")
 	f.StringVar(&opts.json, "json", "", "also write the figures as JSON to `FILE`")
 	f.StringVar(&opts.answers, "answers", "", "compare each result with the answer qNN.csv in `DIR`")
-	f.StringVar(&opts.master, "master", "", "run on the cluster whose master is at `ADDR` (not available yet)")
+	f.StringVar(&opts.master, "master", "", "run on the cluster whose master is at `ADDR` (the tables must be at the same paths on the workers)")
 	return cmd
 }
 
@@ -112,9 +112,6 @@ type benchResult struct {
 // runBenchTPCH is `ember bench tpch`: check every flag and read the
 // answers, then run the queries and report.
 func runBenchTPCH(ctx context.Context, io stdio, opts *benchOptions) error {
-	if opts.master != "" {
-		return fmt.Errorf("--master %s: cluster mode is not available yet; run without --master for a local session", opts.master)
-	}
 	if opts.data == "" {
 		return errors.New("--data DIR is required: the directory of the TPC-H tables (make one with `ember gen tpch`)")
 	}
@@ -136,6 +133,9 @@ func runBenchTPCH(ctx context.Context, io stdio, opts *benchOptions) error {
 	conf, err := parseConf(opts.conf)
 	if err != nil {
 		return err
+	}
+	if opts.master != "" {
+		conf = append(conf, ember.WithMaster(opts.master))
 	}
 	answers := map[int]tpch.Table{}
 	if opts.answers != "" {

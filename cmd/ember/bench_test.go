@@ -146,7 +146,7 @@ func TestBenchTPCHBadInput(t *testing.T) {
 		{"not a number", benchArgs("--queries", "1,x"), []string{`"x" is not a query number`}},
 		{"runs 0", benchArgs("--runs", "0"), []string{"--runs 0", "at least 1"}},
 		{"negative warm-up", benchArgs("--warmup", "-1"), []string{"--warmup -1"}},
-		{"master", benchArgs("--master", "localhost:7077"), []string{"cluster mode is not available yet"}},
+		{"master", benchArgs("--master", "127.0.0.1:1"), []string{"cannot reach master 127.0.0.1:1"}},
 		{"no answer file", benchArgs("--queries", "1", "--answers", t.TempDir()), []string{"--answers", "q01.csv"}},
 		{"bad conf", benchArgs("--conf", "ember.nope=1"), []string{`unknown configuration key "ember.nope"`}},
 		{"bad conf value", benchArgs("--queries", "6", "--conf", "ember.cores=0"), []string{"ember.cores", "not a positive integer"}},
