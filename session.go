@@ -187,7 +187,8 @@ func (s *Session) connect(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if _, err := client.Status(ctx); err != nil {
+	st, err := client.Status(ctx)
+	if err != nil {
 		client.Close()
 		if status.Code(err) == codes.Unauthenticated {
 			return fmt.Errorf("master %s refused the session: %s (is --secret-file the cluster's?)", s.master, status.Convert(err).Message())
@@ -195,6 +196,15 @@ func (s *Session) connect(ctx context.Context) error {
 		return fmt.Errorf("cannot reach master %s: %s", s.master, status.Convert(err).Message())
 	}
 	s.client = client
+	// Partition counts follow the cluster's cores, not the client's,
+	// unless ember.cores was set.
+	total := 0
+	for _, w := range st.Workers {
+		total += int(w.Cores)
+	}
+	if total > 0 && !s.conf.set["ember.cores"] {
+		s.conf.Cores = total
+	}
 	return nil
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sync"
-	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -13,9 +11,11 @@ import (
 	"github.com/ember-sql/ember/exec"
 )
 
-// fetchOp is the operator over one reduce partition: Open starts a bounded
-// set of goroutines that fetch map outputs and hand their batches over a
-// channel; Close stops them and frees what they had fetched.
+// fetchOp is the operator over one reduce partition: Open starts fetching
+// the map outputs, a bounded number at a time, and Next returns their
+// batches in map task order (as the in-memory store does), so that a
+// partition gathered from ordered map outputs stays ordered; Close stops
+// the fetches and frees what they had fetched.
 type fetchOp struct {
 	in        *FetchInputs
 	stage     int
@@ -23,10 +23,12 @@ type fetchOp struct {
 	schema    *arrow.Schema
 	outs      []MapOutput
 
-	ch     chan fetched
-	cancel context.CancelFunc
-	err    error
-	closed bool
+	// results[i] carries map output i's batches, then is closed.
+	results []chan fetched
+	cur     int
+	cancel  context.CancelFunc
+	err     error
+	closed  bool
 }
 
 type fetched struct {
@@ -39,57 +41,56 @@ func (op *fetchOp) Schema() *arrow.Schema { return op.schema }
 
 // Open implements exec.Operator.
 func (op *fetchOp) Open(ctx context.Context) error {
-	if op.ch != nil || op.closed || len(op.outs) == 0 {
+	if op.results != nil || op.closed || len(op.outs) == 0 {
 		return nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	workers := min(op.in.f.workers, len(op.outs))
 	op.cancel = cancel
-	op.ch = make(chan fetched, workers)
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			op.work(ctx, &next)
-		}()
+	op.results = make([]chan fetched, len(op.outs))
+	for i := range op.results {
+		op.results[i] = make(chan fetched, 16)
 	}
+	slots := make(chan struct{}, min(op.in.f.workers, len(op.outs)))
 	go func() {
-		wg.Wait()
-		close(op.ch)
+		// Fetches start in map order; output i waits for a slot, so the
+		// one being read has always started.
+		for i := range op.outs {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				for _, ch := range op.results[i:] {
+					close(ch)
+				}
+				return
+			}
+			go func(i int) {
+				defer func() { <-slots }()
+				defer close(op.results[i])
+				op.fetch(ctx, i)
+			}(i)
+		}
 	}()
 	return nil
 }
 
-// work fetches map outputs until none are left, the context ends, or one
-// fails.
-func (op *fetchOp) work(ctx context.Context, next *atomic.Int64) {
-	send := func(b arrow.RecordBatch) error {
+// fetch reads map output i into its channel.
+func (op *fetchOp) fetch(ctx context.Context, i int) {
+	ch := op.results[i]
+	o := op.outs[i]
+	id := OutputID{Query: op.in.query, Stage: op.stage, MapTask: o.MapTask}
+	err := op.in.f.Fetch(ctx, op.in.mem, id, op.partition, o.Address, func(b arrow.RecordBatch) error {
 		select {
-		case op.ch <- fetched{b: b}:
+		case ch <- fetched{b: b}:
 			return nil
 		case <-ctx.Done():
 			b.Release()
 			return ctx.Err()
 		}
-	}
-	for {
-		i := next.Add(1) - 1
-		if i >= int64(len(op.outs)) || ctx.Err() != nil {
-			return
-		}
-		o := op.outs[i]
-		id := OutputID{Query: op.in.query, Stage: op.stage, MapTask: o.MapTask}
-		err := op.in.f.Fetch(ctx, op.in.mem, id, op.partition, o.Address, send)
-		if err != nil {
-			if ctx.Err() == nil {
-				select {
-				case op.ch <- fetched{err: err}:
-				case <-ctx.Done():
-				}
-			}
-			return
+	})
+	if err != nil && ctx.Err() == nil {
+		select {
+		case ch <- fetched{err: err}:
+		case <-ctx.Done():
 		}
 	}
 }
@@ -99,29 +100,30 @@ func (op *fetchOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if op.err != nil {
 		return nil, op.err
 	}
-	if op.ch == nil {
-		return nil, io.EOF
+	for op.results != nil && op.cur < len(op.results) {
+		select {
+		case r, ok := <-op.results[op.cur]:
+			if !ok {
+				op.cur++
+				continue
+			}
+			if r.err != nil {
+				op.err = r.err
+				op.cancel()
+				return nil, r.err
+			}
+			b, err := conform(r.b, op.schema)
+			if err != nil {
+				op.err = fmt.Errorf("shuffle: stage %d partition %d of query %s: %w", op.stage, op.partition, op.in.query, err)
+				op.cancel()
+				return nil, op.err
+			}
+			return b, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
-	select {
-	case r, ok := <-op.ch:
-		if !ok {
-			return nil, io.EOF
-		}
-		if r.err != nil {
-			op.err = r.err
-			op.cancel()
-			return nil, r.err
-		}
-		b, err := conform(r.b, op.schema)
-		if err != nil {
-			op.err = fmt.Errorf("shuffle: stage %d partition %d of query %s: %w", op.stage, op.partition, op.in.query, err)
-			op.cancel()
-			return nil, op.err
-		}
-		return b, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	return nil, io.EOF
 }
 
 // Close implements exec.Operator: it stops the fetches and waits for them.
@@ -132,9 +134,11 @@ func (op *fetchOp) Close() error {
 	op.closed = true
 	if op.cancel != nil {
 		op.cancel()
-		for r := range op.ch {
-			if r.b != nil {
-				r.b.Release()
+		for _, ch := range op.results {
+			for r := range ch {
+				if r.b != nil {
+					r.b.Release()
+				}
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -142,6 +143,16 @@ func TestFetchFromTwoServers(t *testing.T) {
 				var want []int64
 				for m := range 4 {
 					want = append(want, span(int64(1000*m)+part[0], int64(1000*m)+part[1])...)
+				}
+				// Batches come in map task order, as from the in-memory
+				// store: a gather of ordered map outputs stays ordered.
+				last := int64(-1)
+				for _, bt := range batches {
+					first, err := strconv.ParseInt(bt.Column(1).(*array.String).Value(0), 10, 64)
+					if err != nil || first < last {
+						t.Fatalf("partition %d: a batch starting at %d after one starting at %d (%v)", p, first, last, err)
+					}
+					last = first
 				}
 				if got := numbers(t, batches); !slices.Equal(got, want) {
 					t.Fatalf("partition %d: %d rows, want %d", p, len(got), len(want))
