@@ -32,10 +32,17 @@ type inProcessCluster struct {
 	addr    string
 	workers []*cluster.Worker
 	servers []*grpc.Server
+	dirs    []string // the workers' work dirs
 	mem     *memory.CheckedAllocator
 }
 
 func startInProcess(t *testing.T, n int, hook func(w int) func(query string, stage, part, attempt int) error) *inProcessCluster {
+	return startInProcessWith(t, n, 0, hook)
+}
+
+// startInProcessWith is startInProcess with a shuffle memory budget for the
+// workers (negative: every map output spills to the work dir).
+func startInProcessWith(t *testing.T, n int, shuffleMemory int64, hook func(w int) func(query string, stage, part, attempt int) error) *inProcessCluster {
 	t.Helper()
 	c := &inProcessCluster{mem: memory.NewCheckedAllocator(memory.NewGoAllocator())}
 	listen := func() net.Listener {
@@ -53,25 +60,39 @@ func startInProcess(t *testing.T, n int, hook func(w int) func(query string, sta
 	go msrv.Serve(mlis)
 	c.servers = append(c.servers, msrv)
 	for i := 0; i < n; i++ {
-		lis := listen()
-		cfg := cluster.WorkerConfig{Address: lis.Addr().String(), WorkDir: t.TempDir(), Allocator: c.mem}
+		var h func(string, int, int, int) error
 		if hook != nil {
-			cfg.BeforeTask = hook(i)
+			h = hook(i)
 		}
-		w, err := cluster.NewWorker(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := grpc.NewServer(shuffle.ServerOptions()...)
-		w.Register(srv)
-		go srv.Serve(lis)
-		c.workers = append(c.workers, w)
-		c.servers = append(c.servers, srv)
-		if err := c.master.AddWorker(cfg.Address, 2); err != nil {
-			t.Fatal(err)
-		}
+		c.addWorker(t, shuffleMemory, h)
 	}
 	return c
+}
+
+// addWorker starts one more worker and tells the master; it returns the
+// worker's work dir.
+func (c *inProcessCluster) addWorker(t *testing.T, shuffleMemory int64, hook func(string, int, int, int) error) string {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cfg := cluster.WorkerConfig{Address: lis.Addr().String(), WorkDir: dir, Allocator: c.mem, ShuffleMemory: shuffleMemory, BeforeTask: hook}
+	w, err := cluster.NewWorker(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := grpc.NewServer(shuffle.ServerOptions()...)
+	w.Register(srv)
+	go srv.Serve(lis)
+	c.workers = append(c.workers, w)
+	c.servers = append(c.servers, srv)
+	c.dirs = append(c.dirs, dir)
+	if err := c.master.AddWorker(cfg.Address, 2); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // stop shuts everything down and checks that no Arrow memory is left.
@@ -270,4 +291,91 @@ func testLogger() *slog.Logger {
 		return nil
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+}
+
+// shuffleFiles counts the files under the workers' work dirs.
+func (c *inProcessCluster) shuffleFiles(t *testing.T) int {
+	n := 0
+	for _, d := range c.dirs {
+		filepath.WalkDir(d, func(_ string, e os.DirEntry, err error) error {
+			if err == nil && !e.IsDir() {
+				n++
+			}
+			return nil
+		})
+	}
+	return n
+}
+
+// TestInProcessClusterDeletesShuffleFiles spills every map output to the
+// workers' disks: while a query runs files appear, and once it has ended
+// (finished or cancelled) none is left.
+func TestInProcessClusterDeletesShuffleFiles(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	var c *inProcessCluster
+	sawFiles := false
+	var mu sync.Mutex
+	c = startInProcessWith(t, 2, -1, func(int) func(string, int, int, int) error {
+		return func(_ string, stage, _, _ int) error {
+			if stage > 0 {
+				mu.Lock()
+				if c.shuffleFiles(t) > 0 {
+					sawFiles = true
+				}
+				mu.Unlock()
+			}
+			return nil
+		}
+	})
+	s := c.session(t, ember.WithConfig("ember.sql.shuffle.partitions", "4"))
+	checkTPCH(t, s, 3, 18)
+	waitFor(t, func() bool { return c.shuffleFiles(t) == 0 }, "shuffle files left after the queries finished")
+	if !sawFiles {
+		t.Error("no shuffle file was ever written: the test proved nothing")
+	}
+	// A cancelled query leaves none either.
+	ctx, cancel := context.WithCancel(context.Background())
+	text, _ := tpch.Query(9)
+	res, err := s.Query(ctx, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := res.Next(ctx); err == nil {
+		b.Release()
+	}
+	cancel()
+	res.Close()
+	waitFor(t, func() bool { return c.shuffleFiles(t) == 0 }, "shuffle files left after a cancelled query")
+	s.Close()
+	c.stop(t)
+}
+
+// TestInProcessClusterWorkerJoinsMidQuery starts a query with no worker;
+// one that joins a moment later runs it.
+func TestInProcessClusterWorkerJoinsMidQuery(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	c := startInProcess(t, 0, nil)
+	s := c.session(t)
+	joined := make(chan struct{})
+	go func() {
+		defer close(joined)
+		time.Sleep(300 * time.Millisecond)
+		c.addWorker(t, 0, nil)
+	}()
+	checkTPCH(t, s, 1, 3)
+	<-joined
+	s.Close()
+	c.stop(t)
+}
+
+// waitFor polls cond for up to five seconds (workers free a query's state
+// shortly after the master releases it).
+func waitFor(t *testing.T, cond func() bool, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatal(what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
