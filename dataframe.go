@@ -125,6 +125,9 @@ func (df *DataFrame) from() *pg.Node { return pg.MakeSimpleRangeVarNode(df.name,
 func (df *DataFrame) transform(inputs []*DataFrame, cols []Column, build func(from []*pg.Node) *pg.SelectStmt) *DataFrame {
 	all := append([]*DataFrame{df}, inputs...)
 	for _, in := range all {
+		if in == nil {
+			return df.s.errDataFrame(fmt.Errorf("nil DataFrame"))
+		}
 		if in.err != nil {
 			return in.s.errDataFrame(in.err)
 		}

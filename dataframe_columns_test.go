@@ -93,6 +93,9 @@ func TestSmallDataFrameMethods(t *testing.T) {
 	expectErr(t, df.Alias(" "), "empty name")
 	expectErr(t, df.Offset(-1), "negative")
 	expectErr(t, df.Join(nil, "Name", "inner"), "nil DataFrame")
+	expectErr(t, df.Union(nil), "nil DataFrame")
+	expectErr(t, df.UnionByName(nil), "nil DataFrame")
+	expectErr(t, df.Intersect(nil), "nil DataFrame")
 	expectErr(t, df.Join(df, 3, "inner"), "on must be")
 	expectErr(t, df.Join(df, []string{}, "inner"), "empty list")
 	if got := strings.Join(df.Persist().Columns(), ","); got != "Name,Age,Team" {

@@ -274,6 +274,9 @@ func (df *DataFrame) UnionByName(other *DataFrame) *DataFrame {
 	if df.err != nil {
 		return df
 	}
+	if other == nil {
+		return df.s.errDataFrame(fmt.Errorf("UnionByName: nil DataFrame"))
+	}
 	if other.err != nil {
 		return other
 	}
