@@ -2,12 +2,9 @@ package cluster
 
 import (
 	"context"
-	"errors"
-	"io"
 	"net"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"go.uber.org/goleak"
 	"google.golang.org/grpc"
@@ -60,21 +57,7 @@ func runRemote(t *testing.T, client *Client, mem memory.Allocator) ([][2]int64, 
 		return nil, err
 	}
 	defer rs.Close()
-	var out [][2]int64
-	for {
-		b, err := rs.Next(context.Background())
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return out, err
-		}
-		a0, a1 := b.Column(0).(*array.Int64), b.Column(1).(*array.Int64)
-		for i := 0; i < a0.Len(); i++ {
-			out = append(out, [2]int64{a0.Value(i), a1.Value(i)})
-		}
-		b.Release()
-	}
+	return drain(t, rs)
 }
 
 // TestClusterRunsQueriesOnWorkers runs a master and two workers in this

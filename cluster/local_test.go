@@ -55,9 +55,11 @@ func stagesOf(t *testing.T, plan planner.Node) *physical.StagePlan {
 
 func col(n planner.Node, i int) *planner.Column { return planner.ColumnRef(n, i) }
 
-// drain reads a stream to the end and returns the rows' first two int64
-// columns.
-func drain(t *testing.T, rs *ResultStream) ([][2]int64, error) {
+// drain reads a stream (in-process or from a master) to the end and
+// returns the rows' first two int64 columns.
+func drain(t *testing.T, rs interface {
+	Next(context.Context) (arrow.RecordBatch, error)
+}) ([][2]int64, error) {
 	t.Helper()
 	var out [][2]int64
 	for {
