@@ -3,6 +3,7 @@ package ember
 import (
 	"context"
 	"fmt"
+	"github.com/ember-sql/ember/cluster"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -57,7 +58,8 @@ func (s *Session) planQuery(ctx context.Context, logical planner.Node, trace boo
 func (s *Session) start(ctx context.Context, qp *queryPlan, metrics *exec.Metrics) (batchStream, *exec.MemoryPool) {
 	pool := exec.NewMemoryPool(s.mem, s.conf.MemoryLimit)
 	if s.client != nil {
-		rs, err := s.client.Run(ctx, qp.stages, s.conf.BatchSize, s.conf.MemoryLimit, pool)
+		rs, err := s.client.Run(ctx, qp.stages, cluster.RunOptions{BatchSize: s.conf.BatchSize,
+			MemoryLimit: s.conf.MemoryLimit, Mem: pool, Progress: s.progress})
 		if err != nil {
 			return failedStream{err}, pool
 		}

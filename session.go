@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -37,6 +38,8 @@ type Session struct {
 	conf   *Config
 	mem    memory.Allocator
 	sched  *cluster.LocalScheduler
+	// progress hears how far each query is (WithProgress).
+	progress func(Progress)
 	// mu guards owned: the in-memory data of DataFrames made from Go
 	// values, Arrow batches and caches, released when the session closes.
 	mu    sync.Mutex
@@ -133,15 +136,51 @@ func WithSecretFile(path string) Option {
 	}
 }
 
-// NewSession starts a session.
+// Progress counts a running query's stages and tasks, done and in all.
+type Progress = cluster.Progress
+
+// WithProgress makes every query of the session report how far it is, as
+// its tasks finish (at most a few times a second, and once at the end).
+// fn must return quickly.
+func WithProgress(fn func(Progress)) Option {
+	return func(s *Session) error {
+		s.progress = fn
+		return nil
+	}
+}
+
+// The environment variables NewSession reads, as ember submit sets them
+// for the Go programs it runs (spark-submit's client mode).
+const (
+	// EnvMaster is the master to run on, as WithMaster takes it.
+	EnvMaster = "EMBER_MASTER"
+	// EnvSecretFile is the file holding the cluster's secret.
+	EnvSecretFile = "EMBER_SECRET_FILE"
+)
+
+// NewSession starts a session. Without WithMaster it runs where the
+// EMBER_MASTER environment variable says (in-process when unset), with the
+// secret in EMBER_SECRET_FILE, if set; options override both.
 func NewSession(ctx context.Context, opts ...Option) (*Session, error) {
 	s := &Session{appName: "ember", cat: catalog.New(), conf: defaultConfig(runtime.NumCPU()), mem: exec.NewPoolAllocator()}
+	var env []Option
+	if m := os.Getenv(EnvMaster); m != "" {
+		env = append(env, WithMaster(m))
+	}
+	if f := os.Getenv(EnvSecretFile); f != "" {
+		env = append(env, WithSecretFile(f))
+	}
+	for _, o := range env {
+		if err := o(s); err != nil {
+			return nil, fmt.Errorf("environment: %w", err)
+		}
+	}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
 		}
 	}
-	s.sched = &cluster.LocalScheduler{Slots: s.conf.Cores, BatchSize: s.conf.BatchSize}
+	s.sched = &cluster.LocalScheduler{Slots: s.conf.Cores, BatchSize: s.conf.BatchSize, Progress: s.progress}
 	if s.isCluster() {
 		if err := s.connect(ctx); err != nil {
 			return nil, err

@@ -50,30 +50,45 @@ func (c *Client) Status(ctx context.Context) (*emberpb.StatusReply, error) {
 	return c.master.ClusterStatus(ctx, &emberpb.StatusRequest{})
 }
 
-// Run sends plan to the master and returns the stream of its result,
-// decoded on mem.
-func (c *Client) Run(ctx context.Context, plan *physical.StagePlan, batchSize int, memoryLimit int64, mem memory.Allocator) (*RemoteStream, error) {
+// RunOptions are a query's settings for the master.
+type RunOptions struct {
+	// BatchSize is the operators' target rows per batch.
+	BatchSize int
+	// MemoryLimit is the most Arrow memory the query may hold on each
+	// worker (0: no limit).
+	MemoryLimit int64
+	// Mem decodes the result batches.
+	Mem memory.Allocator
+	// Progress, when set, hears how far the query is; it is called from
+	// RemoteStream.Next.
+	Progress func(Progress)
+}
+
+// Run sends plan to the master and returns the stream of its result.
+func (c *Client) Run(ctx context.Context, plan *physical.StagePlan, opts RunOptions) (*RemoteStream, error) {
 	wire, err := codec.EncodeStagePlan(plan)
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	stream, err := c.master.Execute(ctx, &emberpb.ExecuteRequest{Plan: wire, BatchSize: int32(batchSize), MemoryLimit: memoryLimit})
+	stream, err := c.master.Execute(ctx, &emberpb.ExecuteRequest{Plan: wire, BatchSize: int32(opts.BatchSize), MemoryLimit: opts.MemoryLimit})
 	if err != nil {
 		cancel()
 		return nil, fmt.Errorf("master %s: %w", c.addr, err)
 	}
-	return &RemoteStream{addr: c.addr, stream: stream, cancel: cancel, mem: mem, schema: plan.Final().Root.Schema()}, nil
+	return &RemoteStream{addr: c.addr, stream: stream, cancel: cancel, mem: opts.Mem, progress: opts.Progress,
+		schema: plan.Final().Root.Schema()}, nil
 }
 
 // RemoteStream reads a query's result from the master.
 type RemoteStream struct {
-	addr   string
-	stream grpc.ServerStreamingClient[emberpb.ExecuteReply]
-	cancel context.CancelFunc
-	mem    memory.Allocator
-	schema *arrow.Schema
-	err    error
+	addr     string
+	stream   grpc.ServerStreamingClient[emberpb.ExecuteReply]
+	cancel   context.CancelFunc
+	mem      memory.Allocator
+	progress func(Progress)
+	schema   *arrow.Schema
+	err      error
 }
 
 // Schema is the schema of the result batches.
@@ -82,25 +97,28 @@ func (r *RemoteStream) Schema() *arrow.Schema { return r.schema }
 // Next returns the next batch (the caller releases it), io.EOF at the end,
 // or the query's error.
 func (r *RemoteStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
-	if r.err != nil {
-		return nil, r.err
-	}
-	reply, err := r.stream.Recv()
-	switch {
-	case errors.Is(err, io.EOF):
-		r.err = io.EOF
-	case err != nil:
-		if ctx.Err() != nil {
-			r.err = ctx.Err()
-		} else {
-			r.err = fmt.Errorf("master %s: %w", r.addr, err)
-		}
-	default:
-		switch k := reply.Kind.(type) {
-		case *emberpb.ExecuteReply_Error:
-			r.err = errors.New(k.Error)
-		case *emberpb.ExecuteReply_Batch:
-			return decodeBatch(k.Batch, r.mem)
+	for r.err == nil {
+		reply, err := r.stream.Recv()
+		switch {
+		case errors.Is(err, io.EOF):
+			r.err = io.EOF
+		case err != nil:
+			if ctx.Err() != nil {
+				r.err = ctx.Err()
+			} else {
+				r.err = fmt.Errorf("master %s: %w", r.addr, err)
+			}
+		default:
+			switch k := reply.Kind.(type) {
+			case *emberpb.ExecuteReply_Error:
+				r.err = errors.New(k.Error)
+			case *emberpb.ExecuteReply_Batch:
+				return DecodeBatch(k.Batch, r.mem)
+			case *emberpb.ExecuteReply_Progress:
+				if r.progress != nil {
+					r.progress(ProgressFromProto(k.Progress))
+				}
+			}
 		}
 	}
 	return nil, r.err

@@ -52,12 +52,25 @@ func startWorker(t *testing.T, mem memory.Allocator) (*Worker, *testServer) {
 func runRemote(t *testing.T, client *Client, mem memory.Allocator) ([][2]int64, error) {
 	sp, release := aggregatePlan(t, mem)
 	defer release()
-	rs, err := client.Run(context.Background(), sp, 0, 0, mem)
+	var last Progress
+	reports := 0
+	rs, err := client.Run(context.Background(), sp, RunOptions{Mem: mem, Progress: func(p Progress) {
+		last = p
+		reports++
+	}})
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	return drain(t, rs)
+	rows, err := drain(t, rs)
+	if err == nil {
+		// The last report comes at the end, with everything done.
+		want := Progress{StagesDone: len(sp.Stages), StagesTotal: len(sp.Stages), TasksDone: last.TasksTotal, TasksTotal: last.TasksTotal}
+		if reports == 0 || last != want || last.TasksTotal < len(sp.Stages) {
+			t.Errorf("last progress %+v after %d reports, want %+v", last, reports, want)
+		}
+	}
+	return rows, err
 }
 
 // TestClusterRunsQueriesOnWorkers runs a master and two workers in this

@@ -77,7 +77,7 @@ func (r *RemoteExecutor) Run(ctx context.Context, q *Query, t Task, emit func(ar
 			if emit == nil {
 				return fmt.Errorf("worker %s sent rows for map task %d.%d", r.addr, t.Stage, t.Partition)
 			}
-			b, err := decodeBatch(k.Batch, q.Mem)
+			b, err := DecodeBatch(k.Batch, q.Mem)
 			if err != nil {
 				return err
 			}

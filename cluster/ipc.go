@@ -9,10 +9,10 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// encodeBatch writes b as a self-contained Arrow IPC stream (its schema,
+// EncodeBatch writes b as a self-contained Arrow IPC stream (its schema,
 // then the batch), LZ4-compressed: how result batches travel in gRPC
 // messages.
-func encodeBatch(b arrow.RecordBatch, mem memory.Allocator) ([]byte, error) {
+func EncodeBatch(b arrow.RecordBatch, mem memory.Allocator) ([]byte, error) {
 	var buf bytes.Buffer
 	w := ipc.NewWriter(&buf, ipc.WithSchema(b.Schema()), ipc.WithAllocator(mem), ipc.WithLZ4())
 	if err := w.Write(b); err != nil {
@@ -25,9 +25,9 @@ func encodeBatch(b arrow.RecordBatch, mem memory.Allocator) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// decodeBatch reads the one batch of a stream written by encodeBatch,
+// DecodeBatch reads the one batch of a stream written by EncodeBatch,
 // allocated from mem; the caller releases it.
-func decodeBatch(data []byte, mem memory.Allocator) (arrow.RecordBatch, error) {
+func DecodeBatch(data []byte, mem memory.Allocator) (arrow.RecordBatch, error) {
 	r, err := ipc.NewReader(bytes.NewReader(data), ipc.WithAllocator(mem))
 	if err != nil {
 		return nil, fmt.Errorf("decoding a result batch: %w", err)

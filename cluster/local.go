@@ -21,6 +21,8 @@ type LocalScheduler struct {
 	BatchSize int
 	// TempDir is where operators may spill.
 	TempDir string
+	// Progress, when set, hears how far each query is.
+	Progress func(Progress)
 
 	once     sync.Once
 	executor *LocalExecutor
@@ -40,6 +42,7 @@ func (s *LocalScheduler) Run(ctx context.Context, plan *physical.StagePlan, mem 
 		Executors:        func() []Executor { return []Executor{s.executor} },
 		MaxTaskAttempts:  1,
 		MaxStageAttempts: 1,
+		Progress:         s.Progress,
 	}
 	return sched.Run(ctx, q)
 }

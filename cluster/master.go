@@ -136,8 +136,17 @@ func (m *Master) executors() []Executor {
 // and streams the final stage's batches back.
 func (m *Master) Execute(req *emberpb.ExecuteRequest, stream grpc.ServerStreamingServer[emberpb.ExecuteReply]) error {
 	ctx := stream.Context()
+	// Batches and progress share the stream, whose Send is not safe for
+	// concurrent use; progress goes out from its own goroutine, so that
+	// the scheduling loop never waits on the network.
+	var sendMu sync.Mutex
+	send := func(reply *emberpb.ExecuteReply) error {
+		sendMu.Lock()
+		defer sendMu.Unlock()
+		return stream.Send(reply)
+	}
 	sendErr := func(err error) error {
-		return stream.Send(&emberpb.ExecuteReply{Kind: &emberpb.ExecuteReply_Error{Error: err.Error()}})
+		return send(&emberpb.ExecuteReply{Kind: &emberpb.ExecuteReply_Error{Error: err.Error()}})
 	}
 	plan, err := codec.DecodeStagePlan(ctx, req.Plan)
 	if err != nil {
@@ -146,8 +155,26 @@ func (m *Master) Execute(req *emberpb.ExecuteRequest, stream grpc.ServerStreamin
 	pool := exec.NewMemoryPool(m.mem, req.MemoryLimit)
 	q := &Query{ID: NewQueryID(), Plan: plan, Mem: pool, MemoryCheck: pool.Err, Wire: req.Plan,
 		BatchSize: int(req.BatchSize), MemoryLimit: req.MemoryLimit}
+	progress := make(chan Progress, 1)
+	progressDone := make(chan struct{})
+	defer func() { <-progressDone }()
+	go func() {
+		defer close(progressDone)
+		for p := range progress {
+			if send(&emberpb.ExecuteReply{Kind: &emberpb.ExecuteReply_Progress{Progress: ProgressToProto(p)}}) != nil {
+				return
+			}
+		}
+	}()
 	sched := &Scheduler{Executors: m.executors, MaxTaskAttempts: m.cfg.MaxTaskAttempts, MaxStageAttempts: 4,
-		NoExecutorTimeout: m.cfg.NoExecutorTimeout, Logger: m.log}
+		NoExecutorTimeout: m.cfg.NoExecutorTimeout, Logger: m.log, Progress: func(p Progress) {
+			// Keep only the latest: drop a report still waiting.
+			select {
+			case <-progress:
+			default:
+			}
+			progress <- p
+		}}
 	start := time.Now()
 	m.log.Info("query started", "query", q.ID, "stages", len(plan.Stages))
 	rs := sched.Run(ctx, q)
@@ -158,7 +185,10 @@ func (m *Master) Execute(req *emberpb.ExecuteRequest, stream grpc.ServerStreamin
 		m.mu.Lock()
 		delete(m.runs, rs)
 		m.mu.Unlock()
+		// Close waits for the scheduling loop, the last to report
+		// progress.
 		rs.Close()
+		close(progress)
 	}()
 	for {
 		b, err := rs.Next(ctx)
@@ -173,12 +203,12 @@ func (m *Master) Execute(req *emberpb.ExecuteRequest, stream grpc.ServerStreamin
 			}
 			return sendErr(err)
 		}
-		data, err := encodeBatch(b, pool)
+		data, err := EncodeBatch(b, pool)
 		b.Release()
 		if err != nil {
 			return sendErr(err)
 		}
-		if err := stream.Send(&emberpb.ExecuteReply{Kind: &emberpb.ExecuteReply_Batch{Batch: data}}); err != nil {
+		if err := send(&emberpb.ExecuteReply{Kind: &emberpb.ExecuteReply_Batch{Batch: data}}); err != nil {
 			return err
 		}
 	}

@@ -41,6 +41,11 @@ type MasterNodeConfig struct {
 	// NoExecutorTimeout bounds how long a query waits for a worker.
 	NoExecutorTimeout time.Duration
 	Logger            *slog.Logger
+	// Services, when set, registers more services on the master's gRPC
+	// server (the job queue, Flight SQL) before it serves; rpcAddr is the
+	// address the server will answer on. The returned stop runs when the
+	// master stops, before the server does.
+	Services func(srv *grpc.Server, rpcAddr string) (stop func(), err error)
 }
 
 // RunningNode is a started master or worker process.
@@ -110,17 +115,52 @@ func StartMaster(cfg MasterNodeConfig) (*RunningNode, error) {
 	m := NewMaster(MasterConfig{MaxTaskAttempts: cfg.MaxTaskAttempts, NoExecutorTimeout: cfg.NoExecutorTimeout, DialOptions: dial, Logger: log})
 	srv := grpcServer(cfg.Secret, log)
 	m.Register(srv)
+	// Local executors are a worker inside the master, on a port of its
+	// own: the master's port keeps its Flight service for Flight SQL.
 	var local *Worker
+	var localSrv *grpc.Server
+	localAddr := ""
 	if cfg.LocalExecutors > 0 {
-		dir := filepath.Join(cfg.WorkDir, "local-executor")
-		local, err = NewWorker(WorkerConfig{Address: rpcAddr, WorkDir: dir, DialOptions: dial, Logger: log})
+		localLis, addr, err := listen(cfg.Host, 0)
 		if err != nil {
 			lis.Close()
 			return nil, err
 		}
-		local.Register(srv)
+		localAddr = addr
+		dir := filepath.Join(cfg.WorkDir, "local-executor")
+		local, err = NewWorker(WorkerConfig{Address: localAddr, WorkDir: dir, DialOptions: dial, Logger: log})
+		if err != nil {
+			lis.Close()
+			localLis.Close()
+			return nil, err
+		}
+		localSrv = grpcServer(cfg.Secret, log)
+		local.Register(localSrv)
+		go localSrv.Serve(localLis)
+	}
+	stopServices := func() {}
+	if cfg.Services != nil {
+		stopServices, err = cfg.Services(srv, rpcAddr)
+		if err != nil {
+			lis.Close()
+			if local != nil {
+				localSrv.Stop()
+				local.Close()
+			}
+			return nil, err
+		}
 	}
 	go srv.Serve(lis)
+	// undo stops what has started when a later step fails.
+	undo := func() {
+		stopServices()
+		srv.Stop()
+		m.Close()
+		if local != nil {
+			localSrv.Stop()
+			local.Close()
+		}
+	}
 	node, err := membership.Start(membership.Config{
 		Name:          "master-" + rpcAddr,
 		BindAddr:      bindHost(cfg.Host),
@@ -131,13 +171,13 @@ func StartMaster(cfg MasterNodeConfig) (*RunningNode, error) {
 		Logger:        log,
 	})
 	if err != nil {
-		srv.Stop()
+		undo()
 		return nil, err
 	}
 	if local != nil {
-		if err := m.AddWorker(rpcAddr, cfg.LocalExecutors); err != nil {
+		if err := m.AddWorker(localAddr, cfg.LocalExecutors); err != nil {
 			node.Shutdown()
-			srv.Stop()
+			undo()
 			return nil, err
 		}
 	}
@@ -147,7 +187,7 @@ func StartMaster(cfg MasterNodeConfig) (*RunningNode, error) {
 		uiLis, addr, err := listen(cfg.Host, cfg.UIPort)
 		if err != nil {
 			node.Shutdown()
-			srv.Stop()
+			undo()
 			return nil, err
 		}
 		uiAddr = addr
@@ -182,11 +222,7 @@ func StartMaster(cfg MasterNodeConfig) (*RunningNode, error) {
 			ui.Close()
 		}
 		node.Shutdown()
-		srv.Stop()
-		m.Close()
-		if local != nil {
-			local.Close()
-		}
+		undo()
 		close(done)
 	}
 	log.Info("master started", "rpc", rpcAddr, "gossip", node.GossipAddr(), "ui", uiAddr)

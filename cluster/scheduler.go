@@ -41,6 +41,10 @@ type Scheduler struct {
 	NoExecutorTimeout time.Duration
 	// Logger, when set, hears of retries and recomputed output.
 	Logger *slog.Logger
+	// Progress, when set, hears how far the query is as tasks finish (at
+	// most a few times a second, and once at the end). It is called from
+	// the scheduling loop and must not block.
+	Progress func(Progress)
 }
 
 // queryIDs numbers queries within the process.
@@ -88,6 +92,7 @@ type run struct {
 	consumers     [][]int             // consumers[s] lists the stages reading s
 	forgotten     []bool
 	waitingSince  time.Time
+	count         progressCounter
 
 	mu  sync.Mutex // guards err, read by the stream
 	err error
@@ -116,6 +121,7 @@ func (s *Scheduler) Run(ctx context.Context, q *Query) *ResultStream {
 		forgotten:     make([]bool, len(plan.Stages)),
 	}
 	for _, st := range plan.Stages {
+		r.count.tasksTotal += st.Tasks()
 		if st.Output != nil {
 			r.outputs[st.ID] = make([]string, st.Tasks())
 		}
@@ -152,6 +158,7 @@ func (r *run) firstError() error {
 // waits for its tasks and frees what executors hold.
 func (r *run) loop() {
 	defer close(r.rs.loopDone)
+	defer r.reportProgress(true)
 	defer func() {
 		for p := range r.rs.parts {
 			r.rs.closePart(p)
@@ -176,6 +183,7 @@ func (r *run) loop() {
 		select {
 		case ev := <-r.events:
 			r.handle(ev)
+			r.reportProgress(false)
 		case <-r.ctx.Done():
 			if r.firstError() == nil {
 				r.fail(r.ctx.Err())
@@ -369,6 +377,7 @@ func (r *run) handle(ev taskEvent) {
 	r.busy[ev.executor]--
 	st := r.q.Plan.Stages[k.stage]
 	if ev.err == nil {
+		r.count.tasksDone++
 		if st.Output == nil {
 			r.finalDone[k.part] = true
 			r.rs.closePart(k.part)
@@ -453,6 +462,10 @@ func (r *run) loseOutputsOf(name string) int {
 			if ex == name {
 				r.outputs[s][m] = ""
 				n++
+				if r.needed(s) {
+					// Making it again is more work to do.
+					r.count.tasksTotal++
+				}
 			}
 		}
 	}

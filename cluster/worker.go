@@ -130,7 +130,7 @@ func (w *Worker) RunTask(req *emberpb.RunTaskRequest, stream grpc.ServerStreamin
 	ctx := stream.Context()
 	err := w.runTask(ctx, req, func(b arrow.RecordBatch) error {
 		defer b.Release()
-		data, err := encodeBatch(b, w.mem)
+		data, err := EncodeBatch(b, w.mem)
 		if err != nil {
 			return err
 		}

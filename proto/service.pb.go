@@ -571,6 +571,7 @@ type ExecuteReply struct {
 	//
 	//	*ExecuteReply_Batch
 	//	*ExecuteReply_Error
+	//	*ExecuteReply_Progress
 	Kind          isExecuteReply_Kind `protobuf_oneof:"kind"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -631,6 +632,15 @@ func (x *ExecuteReply) GetError() string {
 	return ""
 }
 
+func (x *ExecuteReply) GetProgress() *Progress {
+	if x != nil {
+		if x, ok := x.Kind.(*ExecuteReply_Progress); ok {
+			return x.Progress
+		}
+	}
+	return nil
+}
+
 type isExecuteReply_Kind interface {
 	isExecuteReply_Kind()
 }
@@ -645,9 +655,95 @@ type ExecuteReply_Error struct {
 	Error string `protobuf:"bytes,2,opt,name=error,proto3,oneof"`
 }
 
+type ExecuteReply_Progress struct {
+	// How far the query is, sent as tasks finish (at most a few times a
+	// second).
+	Progress *Progress `protobuf:"bytes,3,opt,name=progress,proto3,oneof"`
+}
+
 func (*ExecuteReply_Batch) isExecuteReply_Kind() {}
 
 func (*ExecuteReply_Error) isExecuteReply_Kind() {}
+
+func (*ExecuteReply_Progress) isExecuteReply_Kind() {}
+
+// Progress counts a query's stages and tasks, done and in all. Recomputed
+// or retried work adds to the totals.
+type Progress struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	StagesDone    int32                  `protobuf:"varint,1,opt,name=stages_done,json=stagesDone,proto3" json:"stages_done,omitempty"`
+	StagesTotal   int32                  `protobuf:"varint,2,opt,name=stages_total,json=stagesTotal,proto3" json:"stages_total,omitempty"`
+	TasksDone     int32                  `protobuf:"varint,3,opt,name=tasks_done,json=tasksDone,proto3" json:"tasks_done,omitempty"`
+	TasksTotal    int32                  `protobuf:"varint,4,opt,name=tasks_total,json=tasksTotal,proto3" json:"tasks_total,omitempty"`
+	TasksRunning  int32                  `protobuf:"varint,5,opt,name=tasks_running,json=tasksRunning,proto3" json:"tasks_running,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Progress) Reset() {
+	*x = Progress{}
+	mi := &file_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Progress) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Progress) ProtoMessage() {}
+
+func (x *Progress) ProtoReflect() protoreflect.Message {
+	mi := &file_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Progress.ProtoReflect.Descriptor instead.
+func (*Progress) Descriptor() ([]byte, []int) {
+	return file_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *Progress) GetStagesDone() int32 {
+	if x != nil {
+		return x.StagesDone
+	}
+	return 0
+}
+
+func (x *Progress) GetStagesTotal() int32 {
+	if x != nil {
+		return x.StagesTotal
+	}
+	return 0
+}
+
+func (x *Progress) GetTasksDone() int32 {
+	if x != nil {
+		return x.TasksDone
+	}
+	return 0
+}
+
+func (x *Progress) GetTasksTotal() int32 {
+	if x != nil {
+		return x.TasksTotal
+	}
+	return 0
+}
+
+func (x *Progress) GetTasksRunning() int32 {
+	if x != nil {
+		return x.TasksRunning
+	}
+	return 0
+}
 
 type StatusRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -657,7 +753,7 @@ type StatusRequest struct {
 
 func (x *StatusRequest) Reset() {
 	*x = StatusRequest{}
-	mi := &file_service_proto_msgTypes[10]
+	mi := &file_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -669,7 +765,7 @@ func (x *StatusRequest) String() string {
 func (*StatusRequest) ProtoMessage() {}
 
 func (x *StatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[10]
+	mi := &file_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -682,7 +778,7 @@ func (x *StatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatusRequest.ProtoReflect.Descriptor instead.
 func (*StatusRequest) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{10}
+	return file_service_proto_rawDescGZIP(), []int{11}
 }
 
 type StatusReply struct {
@@ -694,7 +790,7 @@ type StatusReply struct {
 
 func (x *StatusReply) Reset() {
 	*x = StatusReply{}
-	mi := &file_service_proto_msgTypes[11]
+	mi := &file_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -706,7 +802,7 @@ func (x *StatusReply) String() string {
 func (*StatusReply) ProtoMessage() {}
 
 func (x *StatusReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[11]
+	mi := &file_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -719,7 +815,7 @@ func (x *StatusReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatusReply.ProtoReflect.Descriptor instead.
 func (*StatusReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{11}
+	return file_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *StatusReply) GetWorkers() []*WorkerInfo {
@@ -740,7 +836,7 @@ type WorkerInfo struct {
 
 func (x *WorkerInfo) Reset() {
 	*x = WorkerInfo{}
-	mi := &file_service_proto_msgTypes[12]
+	mi := &file_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -752,7 +848,7 @@ func (x *WorkerInfo) String() string {
 func (*WorkerInfo) ProtoMessage() {}
 
 func (x *WorkerInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[12]
+	mi := &file_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -765,7 +861,7 @@ func (x *WorkerInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WorkerInfo.ProtoReflect.Descriptor instead.
 func (*WorkerInfo) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{12}
+	return file_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *WorkerInfo) GetAddress() string {
@@ -829,11 +925,21 @@ const file_service_proto_rawDesc = "" +
 	"\x04plan\x18\x01 \x01(\v2\x10.ember.StagePlanR\x04plan\x12\x1d\n" +
 	"\n" +
 	"batch_size\x18\x02 \x01(\x05R\tbatchSize\x12!\n" +
-	"\fmemory_limit\x18\x03 \x01(\x03R\vmemoryLimit\"F\n" +
+	"\fmemory_limit\x18\x03 \x01(\x03R\vmemoryLimit\"u\n" +
 	"\fExecuteReply\x12\x16\n" +
 	"\x05batch\x18\x01 \x01(\fH\x00R\x05batch\x12\x16\n" +
-	"\x05error\x18\x02 \x01(\tH\x00R\x05errorB\x06\n" +
-	"\x04kind\"\x0f\n" +
+	"\x05error\x18\x02 \x01(\tH\x00R\x05error\x12-\n" +
+	"\bprogress\x18\x03 \x01(\v2\x0f.ember.ProgressH\x00R\bprogressB\x06\n" +
+	"\x04kind\"\xb3\x01\n" +
+	"\bProgress\x12\x1f\n" +
+	"\vstages_done\x18\x01 \x01(\x05R\n" +
+	"stagesDone\x12!\n" +
+	"\fstages_total\x18\x02 \x01(\x05R\vstagesTotal\x12\x1d\n" +
+	"\n" +
+	"tasks_done\x18\x03 \x01(\x05R\ttasksDone\x12\x1f\n" +
+	"\vtasks_total\x18\x04 \x01(\x05R\n" +
+	"tasksTotal\x12#\n" +
+	"\rtasks_running\x18\x05 \x01(\x05R\ftasksRunning\"\x0f\n" +
 	"\rStatusRequest\":\n" +
 	"\vStatusReply\x12+\n" +
 	"\aworkers\x18\x01 \x03(\v2\x11.ember.WorkerInfoR\aworkers\"_\n" +
@@ -864,7 +970,7 @@ func file_service_proto_rawDescGZIP() []byte {
 	return file_service_proto_rawDescData
 }
 
-var file_service_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_service_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_service_proto_goTypes = []any{
 	(*RunTaskRequest)(nil), // 0: ember.RunTaskRequest
 	(*InputLocations)(nil), // 1: ember.InputLocations
@@ -876,33 +982,35 @@ var file_service_proto_goTypes = []any{
 	(*Ack)(nil),            // 7: ember.Ack
 	(*ExecuteRequest)(nil), // 8: ember.ExecuteRequest
 	(*ExecuteReply)(nil),   // 9: ember.ExecuteReply
-	(*StatusRequest)(nil),  // 10: ember.StatusRequest
-	(*StatusReply)(nil),    // 11: ember.StatusReply
-	(*WorkerInfo)(nil),     // 12: ember.WorkerInfo
-	(*StagePlan)(nil),      // 13: ember.StagePlan
+	(*Progress)(nil),       // 10: ember.Progress
+	(*StatusRequest)(nil),  // 11: ember.StatusRequest
+	(*StatusReply)(nil),    // 12: ember.StatusReply
+	(*WorkerInfo)(nil),     // 13: ember.WorkerInfo
+	(*StagePlan)(nil),      // 14: ember.StagePlan
 }
 var file_service_proto_depIdxs = []int32{
-	13, // 0: ember.RunTaskRequest.plan:type_name -> ember.StagePlan
+	14, // 0: ember.RunTaskRequest.plan:type_name -> ember.StagePlan
 	1,  // 1: ember.RunTaskRequest.inputs:type_name -> ember.InputLocations
 	3,  // 2: ember.RunTaskReply.failure:type_name -> ember.TaskFailure
 	4,  // 3: ember.TaskFailure.fetch:type_name -> ember.FetchFailure
-	13, // 4: ember.ExecuteRequest.plan:type_name -> ember.StagePlan
-	12, // 5: ember.StatusReply.workers:type_name -> ember.WorkerInfo
-	0,  // 6: ember.Worker.RunTask:input_type -> ember.RunTaskRequest
-	5,  // 7: ember.Worker.ForgetStage:input_type -> ember.StageRef
-	6,  // 8: ember.Worker.ReleaseQuery:input_type -> ember.QueryRef
-	8,  // 9: ember.Master.Execute:input_type -> ember.ExecuteRequest
-	10, // 10: ember.Master.ClusterStatus:input_type -> ember.StatusRequest
-	2,  // 11: ember.Worker.RunTask:output_type -> ember.RunTaskReply
-	7,  // 12: ember.Worker.ForgetStage:output_type -> ember.Ack
-	7,  // 13: ember.Worker.ReleaseQuery:output_type -> ember.Ack
-	9,  // 14: ember.Master.Execute:output_type -> ember.ExecuteReply
-	11, // 15: ember.Master.ClusterStatus:output_type -> ember.StatusReply
-	11, // [11:16] is the sub-list for method output_type
-	6,  // [6:11] is the sub-list for method input_type
-	6,  // [6:6] is the sub-list for extension type_name
-	6,  // [6:6] is the sub-list for extension extendee
-	0,  // [0:6] is the sub-list for field type_name
+	14, // 4: ember.ExecuteRequest.plan:type_name -> ember.StagePlan
+	10, // 5: ember.ExecuteReply.progress:type_name -> ember.Progress
+	13, // 6: ember.StatusReply.workers:type_name -> ember.WorkerInfo
+	0,  // 7: ember.Worker.RunTask:input_type -> ember.RunTaskRequest
+	5,  // 8: ember.Worker.ForgetStage:input_type -> ember.StageRef
+	6,  // 9: ember.Worker.ReleaseQuery:input_type -> ember.QueryRef
+	8,  // 10: ember.Master.Execute:input_type -> ember.ExecuteRequest
+	11, // 11: ember.Master.ClusterStatus:input_type -> ember.StatusRequest
+	2,  // 12: ember.Worker.RunTask:output_type -> ember.RunTaskReply
+	7,  // 13: ember.Worker.ForgetStage:output_type -> ember.Ack
+	7,  // 14: ember.Worker.ReleaseQuery:output_type -> ember.Ack
+	9,  // 15: ember.Master.Execute:output_type -> ember.ExecuteReply
+	12, // 16: ember.Master.ClusterStatus:output_type -> ember.StatusReply
+	12, // [12:17] is the sub-list for method output_type
+	7,  // [7:12] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_service_proto_init() }
@@ -918,6 +1026,7 @@ func file_service_proto_init() {
 	file_service_proto_msgTypes[9].OneofWrappers = []any{
 		(*ExecuteReply_Batch)(nil),
 		(*ExecuteReply_Error)(nil),
+		(*ExecuteReply_Progress)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -925,7 +1034,7 @@ func file_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_service_proto_rawDesc), len(file_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   13,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   2,
 		},
