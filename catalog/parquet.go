@@ -23,8 +23,8 @@ const (
 )
 
 // ParquetTable is a table of one or more Parquet files sharing a schema.
-// Each file's footer is read once, when the table is opened, and reused by
-// every split's reader.
+// Each file's footer is read once, when the table is opened (or taken from
+// the process's footer cache), and reused by every split's reader.
 type ParquetTable struct {
 	schema *arrow.Schema
 	files  []*parquetFile
@@ -53,7 +53,7 @@ func openParquet(ctx context.Context, files []string) (*ParquetTable, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		pf, s, err := readParquetFooter(path)
+		pf, s, err := footers.read(path)
 		if err != nil {
 			return nil, err
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -24,6 +25,12 @@ type RemoteExecutor struct {
 	slots  int
 	conn   *grpc.ClientConn
 	client emberpb.WorkerClient
+
+	// planSent holds the queries whose plan the worker has: later tasks
+	// leave it out, since a plan is tens of kilobytes that the worker
+	// decodes once anyway.
+	mu       sync.Mutex
+	planSent map[string]bool
 }
 
 // DialWorker connects to the worker at addr, which runs slots tasks at
@@ -37,7 +44,8 @@ func DialWorker(addr string, slots int, opts ...grpc.DialOption) (*RemoteExecuto
 	if err != nil {
 		return nil, fmt.Errorf("worker %s: %w", addr, err)
 	}
-	return &RemoteExecutor{addr: addr, slots: max(1, slots), conn: conn, client: emberpb.NewWorkerClient(conn)}, nil
+	return &RemoteExecutor{addr: addr, slots: max(1, slots), conn: conn, client: emberpb.NewWorkerClient(conn),
+		planSent: map[string]bool{}}, nil
 }
 
 // Name implements Executor: the worker's address.
@@ -55,8 +63,33 @@ func (r *RemoteExecutor) Run(ctx context.Context, q *Query, t Task, emit func(ar
 	if q.Wire == nil {
 		return fmt.Errorf("query %s has no encoded plan to send to %s", q.ID, r.addr)
 	}
-	req := &emberpb.RunTaskRequest{QueryId: q.ID, Plan: q.Wire, Stage: int32(t.Stage), Partition: int32(t.Partition),
+	// Tasks carry the plan until one that carried it has run: the worker
+	// has it then.
+	r.mu.Lock()
+	withPlan := !r.planSent[q.ID]
+	r.mu.Unlock()
+	err := r.run(ctx, q, t, withPlan, emit)
+	if errors.Is(err, errPlanMissing) {
+		// The worker lost the plan (it restarted). Nothing ran; send the
+		// task again with it.
+		withPlan = true
+		err = r.run(ctx, q, t, withPlan, emit)
+	}
+	if withPlan && err == nil {
+		r.mu.Lock()
+		r.planSent[q.ID] = true
+		r.mu.Unlock()
+	}
+	return err
+}
+
+// run sends one task, with the query's plan or without.
+func (r *RemoteExecutor) run(ctx context.Context, q *Query, t Task, withPlan bool, emit func(arrow.RecordBatch) error) error {
+	req := &emberpb.RunTaskRequest{QueryId: q.ID, Stage: int32(t.Stage), Partition: int32(t.Partition),
 		Attempt: int32(t.Attempt), BatchSize: int32(q.BatchSize), MemoryLimit: q.MemoryLimit}
+	if withPlan {
+		req.Plan = q.Wire
+	}
 	for stage, addrs := range t.Inputs {
 		req.Inputs = append(req.Inputs, &emberpb.InputLocations{Stage: int32(stage), Addresses: addrs})
 	}
@@ -85,8 +118,11 @@ func (r *RemoteExecutor) Run(ctx context.Context, q *Query, t Task, emit func(ar
 				return err
 			}
 		case *emberpb.RunTaskReply_Failure:
-			if f := k.Failure.Fetch; f != nil {
-				return &FetchFailedError{Stage: int(f.Stage), MapTask: int(f.MapTask), Executor: f.Address, Err: errors.New(k.Failure.Message)}
+			switch f := k.Failure; {
+			case f.PlanMissing:
+				return errPlanMissing
+			case f.Fetch != nil:
+				return &FetchFailedError{Stage: int(f.Fetch.Stage), MapTask: int(f.Fetch.MapTask), Executor: f.Fetch.Address, Err: errors.New(f.Message)}
 			}
 			return errors.New(k.Failure.Message)
 		}
@@ -112,6 +148,9 @@ func (r *RemoteExecutor) Forget(*Query, int) {}
 // Release implements Executor: it asks the worker to free the query, in
 // the background and with a deadline, since the worker may be gone.
 func (r *RemoteExecutor) Release(q *Query) {
+	r.mu.Lock()
+	delete(r.planSent, q.ID)
+	r.mu.Unlock()
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

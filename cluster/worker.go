@@ -59,12 +59,16 @@ type Worker struct {
 
 // workerQuery is what a worker holds for one query.
 type workerQuery struct {
-	once   sync.Once
+	mu     sync.Mutex // guards plan and err
 	plan   *physical.StagePlan
 	err    error
 	shared *exec.QueryState
 	pool   *exec.MemoryPool
 }
+
+// errPlanMissing fails a task whose request left out a plan the worker
+// does not have; the master sends it again with the plan.
+var errPlanMissing = errors.New("the worker does not have the query's plan")
 
 // NewWorker starts a worker's state; Register puts its services on a gRPC
 // server.
@@ -109,8 +113,8 @@ func (w *Worker) Close() error {
 	return w.store.Close()
 }
 
-// query returns the worker's state of a query, decoding its plan the
-// first time.
+// query returns the worker's state of a query, decoding its plan when the
+// first request carrying it comes.
 func (w *Worker) query(ctx context.Context, req *emberpb.RunTaskRequest) (*workerQuery, error) {
 	w.mu.Lock()
 	q, ok := w.queries[req.QueryId]
@@ -119,9 +123,14 @@ func (w *Worker) query(ctx context.Context, req *emberpb.RunTaskRequest) (*worke
 		w.queries[req.QueryId] = q
 	}
 	w.mu.Unlock()
-	q.once.Do(func() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.plan == nil && q.err == nil {
+		if req.Plan == nil {
+			return nil, errPlanMissing
+		}
 		q.plan, q.err = codec.DecodeStagePlan(ctx, req.Plan)
-	})
+	}
 	return q, q.err
 }
 
@@ -142,12 +151,14 @@ func (w *Worker) RunTask(req *emberpb.RunTaskRequest, stream grpc.ServerStreamin
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	failure := &emberpb.TaskFailure{Message: err.Error()}
+	failure := &emberpb.TaskFailure{Message: err.Error(), PlanMissing: errors.Is(err, errPlanMissing)}
 	var ff *shuffle.FetchFailedError
 	if errors.As(err, &ff) {
 		failure.Fetch = &emberpb.FetchFailure{Stage: int32(ff.Stage), MapTask: int32(ff.MapTask), Address: ff.Address}
 	}
-	w.log.Info("task failed", "query", req.QueryId, "stage", req.Stage, "partition", req.Partition, "attempt", req.Attempt, "error", err)
+	if !failure.PlanMissing {
+		w.log.Info("task failed", "query", req.QueryId, "stage", req.Stage, "partition", req.Partition, "attempt", req.Attempt, "error", err)
+	}
 	return stream.Send(&emberpb.RunTaskReply{Kind: &emberpb.RunTaskReply_Failure{Failure: failure}})
 }
 

@@ -22,12 +22,14 @@ const (
 )
 
 type RunTaskRequest struct {
-	state     protoimpl.MessageState `protogen:"open.v1"`
-	QueryId   string                 `protobuf:"bytes,1,opt,name=query_id,json=queryId,proto3" json:"query_id,omitempty"`
-	Plan      *StagePlan             `protobuf:"bytes,2,opt,name=plan,proto3" json:"plan,omitempty"`
-	Stage     int32                  `protobuf:"varint,3,opt,name=stage,proto3" json:"stage,omitempty"`
-	Partition int32                  `protobuf:"varint,4,opt,name=partition,proto3" json:"partition,omitempty"`
-	Attempt   int32                  `protobuf:"varint,5,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	QueryId string                 `protobuf:"bytes,1,opt,name=query_id,json=queryId,proto3" json:"query_id,omitempty"`
+	// The query's plan, sent with the first task a worker gets of a query
+	// and left out after: the worker keeps it until ReleaseQuery.
+	Plan      *StagePlan `protobuf:"bytes,2,opt,name=plan,proto3" json:"plan,omitempty"`
+	Stage     int32      `protobuf:"varint,3,opt,name=stage,proto3" json:"stage,omitempty"`
+	Partition int32      `protobuf:"varint,4,opt,name=partition,proto3" json:"partition,omitempty"`
+	Attempt   int32      `protobuf:"varint,5,opt,name=attempt,proto3" json:"attempt,omitempty"`
 	// Where the map outputs of each stage the task reads are.
 	Inputs    []*InputLocations `protobuf:"bytes,6,rep,name=inputs,proto3" json:"inputs,omitempty"`
 	BatchSize int32             `protobuf:"varint,7,opt,name=batch_size,json=batchSize,proto3" json:"batch_size,omitempty"`
@@ -264,7 +266,11 @@ type TaskFailure struct {
 	Message string                 `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
 	// Set when the task could not read a map output: that map task must run
 	// again.
-	Fetch         *FetchFailure `protobuf:"bytes,2,opt,name=fetch,proto3" json:"fetch,omitempty"`
+	Fetch *FetchFailure `protobuf:"bytes,2,opt,name=fetch,proto3" json:"fetch,omitempty"`
+	// Set when the request left the plan out and the worker does not have
+	// it (it restarted, or this request overtook the one carrying it): the
+	// master sends the task again with the plan.
+	PlanMissing   bool `protobuf:"varint,3,opt,name=plan_missing,json=planMissing,proto3" json:"plan_missing,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -311,6 +317,13 @@ func (x *TaskFailure) GetFetch() *FetchFailure {
 		return x.Fetch
 	}
 	return nil
+}
+
+func (x *TaskFailure) GetPlanMissing() bool {
+	if x != nil {
+		return x.PlanMissing
+	}
+	return false
 }
 
 type FetchFailure struct {
@@ -907,10 +920,11 @@ const file_service_proto_rawDesc = "" +
 	"\fRunTaskReply\x12\x16\n" +
 	"\x05batch\x18\x01 \x01(\fH\x00R\x05batch\x12.\n" +
 	"\afailure\x18\x02 \x01(\v2\x12.ember.TaskFailureH\x00R\afailureB\x06\n" +
-	"\x04kind\"R\n" +
+	"\x04kind\"u\n" +
 	"\vTaskFailure\x12\x18\n" +
 	"\amessage\x18\x01 \x01(\tR\amessage\x12)\n" +
-	"\x05fetch\x18\x02 \x01(\v2\x13.ember.FetchFailureR\x05fetch\"Y\n" +
+	"\x05fetch\x18\x02 \x01(\v2\x13.ember.FetchFailureR\x05fetch\x12!\n" +
+	"\fplan_missing\x18\x03 \x01(\bR\vplanMissing\"Y\n" +
 	"\fFetchFailure\x12\x14\n" +
 	"\x05stage\x18\x01 \x01(\x05R\x05stage\x12\x19\n" +
 	"\bmap_task\x18\x02 \x01(\x05R\amapTask\x12\x18\n" +
