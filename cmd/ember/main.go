@@ -23,7 +23,14 @@ const (
 
 func main() {
 	tuneGC()
-	os.Exit(run(os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
+	stopProfile, err := startCPUProfile()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(exitFailure)
+	}
+	code := run(os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
+	stopProfile()
+	os.Exit(code)
 }
 
 // tuneGC lets the heap grow to five times the live data between
