@@ -25,6 +25,8 @@ type RemoteExecutor struct {
 	slots  int
 	conn   *grpc.ClientConn
 	client emberpb.WorkerClient
+	// localDirs are on the worker's own disks (ember worker --local-dir).
+	localDirs localDirs
 
 	// planSent holds the queries whose plan the worker has: later tasks
 	// leave it out, since a plan is tens of kilobytes that the worker
@@ -50,6 +52,9 @@ func DialWorker(addr string, slots int, opts ...grpc.DialOption) (*RemoteExecuto
 
 // Name implements Executor: the worker's address.
 func (r *RemoteExecutor) Name() string { return r.addr }
+
+// IsLocal implements FileLocality.
+func (r *RemoteExecutor) IsLocal(path string) bool { return r.localDirs.IsLocal(path) }
 
 // Slots implements Executor.
 func (r *RemoteExecutor) Slots() int { return r.slots }

@@ -67,11 +67,14 @@ func (m *Master) Register(s *grpc.Server) { emberpb.RegisterMasterServer(s, m) }
 
 // AddWorker makes the worker at addr, with cores slots, available to
 // queries, including the ones running (their waiting tasks go to it).
-func (m *Master) AddWorker(addr string, cores int) error {
+// localDirs are directories on the worker's own disks, where the tasks
+// reading them are best run.
+func (m *Master) AddWorker(addr string, cores int, localDirs ...string) error {
 	ex, err := DialWorker(addr, cores, m.cfg.DialOptions...)
 	if err != nil {
 		return err
 	}
+	ex.localDirs = newLocalDirs(localDirs)
 	m.mu.Lock()
 	old := m.workers[addr]
 	m.workers[addr], m.cores[addr] = ex, cores
@@ -79,7 +82,7 @@ func (m *Master) AddWorker(addr string, cores int) error {
 	if old != nil {
 		old.Close()
 	}
-	m.log.Info("worker joined", "address", addr, "cores", cores)
+	m.log.Info("worker joined", "address", addr, "cores", cores, "local_dirs", localDirs)
 	return nil
 }
 

@@ -205,7 +205,7 @@ func StartMaster(cfg MasterNodeConfig) (*RunningNode, error) {
 				}
 				switch ev.Type {
 				case membership.EventJoin:
-					if err := m.AddWorker(ev.Meta.RPCAddr, ev.Meta.Cores); err != nil {
+					if err := m.AddWorker(ev.Meta.RPCAddr, ev.Meta.Cores, ev.Meta.LocalDirs...); err != nil {
 						log.Error("cannot reach a joining worker", "address", ev.Meta.RPCAddr, "error", err)
 					}
 				case membership.EventLeave, membership.EventFail:
@@ -246,7 +246,10 @@ type WorkerNodeConfig struct {
 	MemoryBytes int64
 	// WorkDir holds spilled shuffle output.
 	WorkDir string
-	Secret  []byte
+	// LocalDirs are directories on this machine's own disks: the master
+	// runs the tasks reading files there on this worker when it can.
+	LocalDirs []string
+	Secret    []byte
 	// JoinTimeout bounds the attempts to join (0: membership's default).
 	JoinTimeout time.Duration
 	Logger      *slog.Logger
@@ -287,7 +290,8 @@ func StartWorker(cfg WorkerNodeConfig) (*RunningNode, error) {
 		BindAddr:      bindHost(cfg.Host),
 		AdvertiseAddr: advertised(cfg.Host),
 		BindPort:      cfg.GossipPort,
-		Meta:          membership.NodeMeta{Role: membership.RoleWorker, RPCAddr: rpcAddr, Cores: max(1, cfg.Cores), MemoryBytes: cfg.MemoryBytes},
+		Meta:          membership.NodeMeta{Role: membership.RoleWorker, RPCAddr: rpcAddr, Cores: max(1, cfg.Cores), MemoryBytes: cfg.MemoryBytes,
+			LocalDirs: newLocalDirs(cfg.LocalDirs)},
 		Join:          cfg.Join,
 		JoinTimeout:   cfg.JoinTimeout,
 		SecretKey:     gossipKey(cfg.Secret),

@@ -41,6 +41,10 @@ type Scheduler struct {
 	NoExecutorTimeout time.Duration
 	// Logger, when set, hears of retries and recomputed output.
 	Logger *slog.Logger
+	// LocalityWait is how long a task whose files are on a busy
+	// executor's own disks waits for it before running elsewhere (0:
+	// DefaultLocalityWait; negative: no wait).
+	LocalityWait time.Duration
 	// Progress, when set, hears how far the query is as tasks finish (at
 	// most a few times a second, and once at the end). It is called from
 	// the scheduling loop and must not block.
@@ -93,6 +97,10 @@ type run struct {
 	forgotten     []bool
 	waitingSince  time.Time
 	count         progressCounter
+	// files[k] is what task k reads; readySince[k] when it first could
+	// have run but waited for a slot where its files are.
+	files      map[taskKey]map[string]int64
+	readySince map[taskKey]time.Time
 
 	mu  sync.Mutex // guards err, read by the stream
 	err error
@@ -119,6 +127,8 @@ func (s *Scheduler) Run(ctx context.Context, q *Query) *ResultStream {
 		used:          map[string]Executor{},
 		consumers:     make([][]int, len(plan.Stages)),
 		forgotten:     make([]bool, len(plan.Stages)),
+		files:         map[taskKey]map[string]int64{},
+		readySince:    map[taskKey]time.Time{},
 	}
 	for _, st := range plan.Stages {
 		r.count.tasksTotal += st.Tasks()
@@ -290,7 +300,13 @@ func (r *run) dispatch() {
 			if _, ok := r.running[k]; ok {
 				continue
 			}
-			ex := r.pick(k, execs)
+			ex, wait := r.pickLocal(k, execs)
+			if wait {
+				continue
+			}
+			if ex == nil {
+				ex = r.pick(k, execs)
+			}
 			if ex == nil {
 				return
 			}

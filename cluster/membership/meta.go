@@ -26,6 +26,9 @@ type NodeMeta struct {
 	Cores int `json:"cores,omitempty"`
 	// MemoryBytes is the memory the node gives its tasks.
 	MemoryBytes int64 `json:"mem,omitempty"`
+	// LocalDirs are directories on the node's own disks: tasks reading
+	// files there are best run on it.
+	LocalDirs []string `json:"dirs,omitempty"`
 }
 
 // Validate reports whether m is well formed.

@@ -1,6 +1,7 @@
 package membership
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -14,6 +15,7 @@ func TestMetaRoundTrip(t *testing.T) {
 	}{
 		{NodeMeta{Role: RoleMaster, RPCAddr: "10.0.0.1:7077"}, false},
 		{NodeMeta{Role: RoleWorker, RPCAddr: "[::1]:7078", Cores: 64, MemoryBytes: 1 << 40}, true},
+		{NodeMeta{Role: RoleWorker, RPCAddr: "w:1", Cores: 2, LocalDirs: []string{"/data/disk1", "/data/disk2"}}, false},
 	}
 	for _, tt := range tests {
 		b, err := encodeMeta(tt.meta, tt.leaving)
@@ -24,7 +26,7 @@ func TestMetaRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got != tt.meta || leaving != tt.leaving {
+		if !reflect.DeepEqual(got, tt.meta) || leaving != tt.leaving {
 			t.Errorf("round trip of %+v/%v gave %+v/%v (%s)", tt.meta, tt.leaving, got, leaving, b)
 		}
 		if len(b) > 100 {

@@ -1,6 +1,7 @@
 package membership
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func TestClusterLifecycle(t *testing.T) {
 	for _, name := range []string{"w1", "w2"} {
 		e := joins[name]
 		want := NodeMeta{Role: RoleWorker, RPCAddr: "127.0.0.1:" + name, Cores: 2, MemoryBytes: 1 << 30}
-		if e.Meta != want {
+		if !reflect.DeepEqual(e.Meta, want) {
 			t.Errorf("join event meta for %s = %+v, want %+v", name, e.Meta, want)
 		}
 	}
@@ -36,7 +37,7 @@ func TestClusterLifecycle(t *testing.T) {
 			if m.Name == "master" {
 				want.Role = RoleMaster
 			}
-			if m.Meta != want {
+			if !reflect.DeepEqual(m.Meta, want) {
 				t.Errorf("%s sees %s with meta %+v, want %+v", n.Name(), m.Name, m.Meta, want)
 			}
 			if !strings.HasPrefix(m.GossipAddr, "127.0.0.1:") {
@@ -112,15 +113,15 @@ func TestUpdateMeta(t *testing.T) {
 	if err := w.UpdateMeta(meta, 2*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if w.Meta() != meta {
+	if !reflect.DeepEqual(w.Meta(), meta) {
 		t.Fatalf("Meta() = %+v", w.Meta())
 	}
 	e, _ := waitEvent(t, master.Events(), EventUpdate, "w", 5*time.Second)
-	if e.Meta != meta {
+	if !reflect.DeepEqual(e.Meta, meta) {
 		t.Fatalf("update event meta = %+v, want %+v", e.Meta, meta)
 	}
 	ms := master.Members()
-	if len(ms) != 2 || ms[1].Name != "w" || ms[1].Meta != meta {
+	if len(ms) != 2 || ms[1].Name != "w" || !reflect.DeepEqual(ms[1].Meta, meta) {
 		t.Fatalf("master's members after the update: %+v", ms)
 	}
 	if err := w.UpdateMeta(NodeMeta{Role: "driver"}, time.Second); err == nil {
