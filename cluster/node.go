@@ -290,12 +290,12 @@ func StartWorker(cfg WorkerNodeConfig) (*RunningNode, error) {
 		BindAddr:      bindHost(cfg.Host),
 		AdvertiseAddr: advertised(cfg.Host),
 		BindPort:      cfg.GossipPort,
-		Meta:          membership.NodeMeta{Role: membership.RoleWorker, RPCAddr: rpcAddr, Cores: max(1, cfg.Cores), MemoryBytes: cfg.MemoryBytes,
+		Meta: membership.NodeMeta{Role: membership.RoleWorker, RPCAddr: rpcAddr, Cores: max(1, cfg.Cores), MemoryBytes: cfg.MemoryBytes,
 			LocalDirs: newLocalDirs(cfg.LocalDirs)},
-		Join:          cfg.Join,
-		JoinTimeout:   cfg.JoinTimeout,
-		SecretKey:     gossipKey(cfg.Secret),
-		Logger:        log,
+		Join:        cfg.Join,
+		JoinTimeout: cfg.JoinTimeout,
+		SecretKey:   gossipKey(cfg.Secret),
+		Logger:      log,
 	})
 	if err != nil {
 		srv.Stop()
