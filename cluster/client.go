@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/ember-sql/ember/cluster/codec"
+	"github.com/ember-sql/ember/exec/eval"
 	"github.com/ember-sql/ember/planner/physical"
 	emberpb "github.com/ember-sql/ember/proto"
 	"github.com/ember-sql/ember/shuffle"
@@ -44,6 +45,10 @@ func (c *Client) Address() string { return c.addr }
 
 // Close closes the connection.
 func (c *Client) Close() error { return c.conn.Close() }
+
+// Conn is the connection to the master, for clients of the other services
+// it hosts (the job queue).
+func (c *Client) Conn() grpc.ClientConnInterface { return c.conn }
 
 // Status lists the master's live workers.
 func (c *Client) Status(ctx context.Context) (*emberpb.StatusReply, error) {
@@ -112,6 +117,9 @@ func (r *RemoteStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			switch k := reply.Kind.(type) {
 			case *emberpb.ExecuteReply_Error:
 				r.err = errors.New(k.Error)
+				if reply.DataError {
+					r.err = &eval.DataError{Err: r.err}
+				}
 			case *emberpb.ExecuteReply_Batch:
 				return DecodeBatch(k.Batch, r.mem)
 			case *emberpb.ExecuteReply_Progress:

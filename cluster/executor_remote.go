@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
+	"github.com/ember-sql/ember/exec/eval"
 	emberpb "github.com/ember-sql/ember/proto"
 	"github.com/ember-sql/ember/shuffle"
 )
@@ -128,6 +129,8 @@ func (r *RemoteExecutor) run(ctx context.Context, q *Query, t Task, withPlan boo
 				return errPlanMissing
 			case f.Fetch != nil:
 				return &FetchFailedError{Stage: int(f.Fetch.Stage), MapTask: int(f.Fetch.MapTask), Executor: f.Fetch.Address, Err: errors.New(f.Message)}
+			case f.DataError:
+				return &eval.DataError{Err: errors.New(f.Message)}
 			}
 			return errors.New(k.Failure.Message)
 		}

@@ -8,10 +8,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"go.uber.org/goleak"
 	"google.golang.org/grpc"
@@ -19,6 +21,7 @@ import (
 	"github.com/ember-sql/ember"
 	"github.com/ember-sql/ember/catalog"
 	"github.com/ember-sql/ember/cluster"
+	"github.com/ember-sql/ember/exec/eval"
 	"github.com/ember-sql/ember/shuffle"
 	"github.com/ember-sql/ember/tpch"
 	"github.com/ember-sql/ember/tpch/dbgen"
@@ -377,5 +380,46 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 			t.Fatal(what)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestInProcessClusterFailsDataErrorsAtOnce runs a query that divides by
+// zero: the error reaches the client as a DataError with the evaluator's
+// message, after one attempt of the failing task rather than four.
+func TestInProcessClusterFailsDataErrorsAtOnce(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	var mu sync.Mutex
+	attempts := map[[2]int]int{}
+	c := startInProcess(t, 3, func(int) func(string, int, int, int) error {
+		return func(query string, stage, part, attempt int) error {
+			mu.Lock()
+			attempts[[2]int{stage, part}]++
+			mu.Unlock()
+			return nil
+		}
+	})
+	s := c.session(t)
+	res, err := s.Query(context.Background(), "SELECT sum(l_quantity / (l_linenumber - l_linenumber)) FROM lineitem")
+	if err == nil {
+		for {
+			var b arrow.RecordBatch
+			if b, err = res.Next(context.Background()); err != nil {
+				break
+			}
+			b.Release()
+		}
+		res.Close()
+	}
+	s.Close()
+	c.stop(t)
+	if !eval.IsDataError(err) || !strings.Contains(err.Error(), "division by zero") {
+		t.Fatalf("got %v (%T), want a DataError saying division by zero", err, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for task, n := range attempts {
+		if n > 1 {
+			t.Errorf("task %v ran %d times; a data error must not be retried", task, n)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ember-sql/ember/cluster/codec"
 	"github.com/ember-sql/ember/exec"
+	"github.com/ember-sql/ember/exec/eval"
 	emberpb "github.com/ember-sql/ember/proto"
 )
 
@@ -149,7 +150,7 @@ func (m *Master) Execute(req *emberpb.ExecuteRequest, stream grpc.ServerStreamin
 		return stream.Send(reply)
 	}
 	sendErr := func(err error) error {
-		return send(&emberpb.ExecuteReply{Kind: &emberpb.ExecuteReply_Error{Error: err.Error()}})
+		return send(&emberpb.ExecuteReply{Kind: &emberpb.ExecuteReply_Error{Error: err.Error()}, DataError: eval.IsDataError(err)})
 	}
 	plan, err := codec.DecodeStagePlan(ctx, req.Plan)
 	if err != nil {

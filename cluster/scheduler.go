@@ -12,6 +12,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/ember-sql/ember/exec/eval"
 	"github.com/ember-sql/ember/planner/physical"
 )
 
@@ -443,6 +444,11 @@ func (r *run) handle(ev taskEvent) {
 				r.fail(fmt.Errorf("stage %d lost its output %d times; giving up: %w", ff.Stage, r.stageAttempts[ff.Stage], err))
 			}
 		}
+		return
+	}
+	if eval.IsDataError(err) {
+		// The values caused it: every attempt would fail the same way.
+		r.fail(err)
 		return
 	}
 	if el, ok := executorLoss(err); ok {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ember-sql/ember/cluster/codec"
 	"github.com/ember-sql/ember/exec"
+	"github.com/ember-sql/ember/exec/eval"
 	"github.com/ember-sql/ember/planner/physical"
 	emberpb "github.com/ember-sql/ember/proto"
 	"github.com/ember-sql/ember/shuffle"
@@ -151,7 +152,8 @@ func (w *Worker) RunTask(req *emberpb.RunTaskRequest, stream grpc.ServerStreamin
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	failure := &emberpb.TaskFailure{Message: err.Error(), PlanMissing: errors.Is(err, errPlanMissing)}
+	failure := &emberpb.TaskFailure{Message: err.Error(), PlanMissing: errors.Is(err, errPlanMissing),
+		DataError: eval.IsDataError(err)}
 	var ff *shuffle.FetchFailedError
 	if errors.As(err, &ff) {
 		failure.Fetch = &emberpb.FetchFailure{Stage: int32(ff.Stage), MapTask: int32(ff.MapTask), Address: ff.Address}

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"github.com/ember-sql/ember/exec/eval"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
@@ -126,7 +127,7 @@ func (a *decimalAvg) update(args []arrow.Array, groups []uint32) error {
 		return fmt.Errorf("%s: cannot average %s as a decimal", a.call, planner.TypeName(x.DataType()))
 	}
 	if aggAddDecimals(a.states, arrow.GetValues[decimal128.Num](x.Data(), 1), nil, groups, x) {
-		return fmt.Errorf("%s: decimal overflow", a.call)
+		return eval.DataErrorf("%s: decimal overflow", a.call)
 	}
 	return nil
 }
@@ -135,7 +136,7 @@ func (a *decimalAvg) merge(states []arrow.Array, groups []uint32) error {
 	sums := arrow.GetValues[decimal128.Num](states[0].Data(), 1)
 	counts := arrow.GetValues[int64](states[1].Data(), 1)
 	if aggAddDecimals(a.states, sums, counts, groups, states[0]) {
-		return fmt.Errorf("%s: decimal overflow", a.call)
+		return eval.DataErrorf("%s: decimal overflow", a.call)
 	}
 	return nil
 }
@@ -154,7 +155,7 @@ func (a *decimalAvg) final(mem memory.Allocator, from, to int) (arrow.Array, err
 		}
 		q, ok := aggDivHalfUp(s.sum, shift, s.n)
 		if !ok || !q.FitsInPrecision(a.typ.Precision) {
-			return nil, fmt.Errorf("%s: decimal overflow: the average does not fit %s", a.call, planner.TypeName(a.typ))
+			return nil, eval.DataErrorf("%s: decimal overflow: the average does not fit %s", a.call, planner.TypeName(a.typ))
 		}
 		vals[i], seen[i] = q, true
 	}

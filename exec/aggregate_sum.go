@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"github.com/ember-sql/ember/exec/eval"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
@@ -68,7 +69,7 @@ func (a *intSum) update(args []arrow.Array, groups []uint32) error {
 		return fmt.Errorf("%s: cannot sum %s", a.call, planner.TypeName(x.DataType()))
 	}
 	if overflow {
-		return fmt.Errorf("%s: integer overflow", a.call)
+		return eval.DataErrorf("%s: integer overflow", a.call)
 	}
 	return nil
 }
@@ -153,7 +154,7 @@ func (a *decimalSum) update(args []arrow.Array, groups []uint32) error {
 		return fmt.Errorf("%s: cannot sum %s as a decimal", a.call, planner.TypeName(x.DataType()))
 	}
 	if aggAddDecimals(a.states, arrow.GetValues[decimal128.Num](x.Data(), 1), nil, groups, x) {
-		return fmt.Errorf("%s: decimal overflow", a.call)
+		return eval.DataErrorf("%s: decimal overflow", a.call)
 	}
 	return nil
 }
@@ -166,7 +167,7 @@ func (a *decimalSum) merge(states []arrow.Array, groups []uint32) error {
 func aggCheckPrecision(call *planner.AggregateCall, states []sumCount[decimal128.Num], prec int32) error {
 	for _, s := range states {
 		if s.n > 0 && !s.sum.FitsInPrecision(prec) {
-			return fmt.Errorf("%s: decimal overflow: the sum needs more than %d digits", call, prec)
+			return eval.DataErrorf("%s: decimal overflow: the sum needs more than %d digits", call, prec)
 		}
 	}
 	return nil

@@ -270,7 +270,10 @@ type TaskFailure struct {
 	// Set when the request left the plan out and the worker does not have
 	// it (it restarted, or this request overtook the one carrying it): the
 	// master sends the task again with the plan.
-	PlanMissing   bool `protobuf:"varint,3,opt,name=plan_missing,json=planMissing,proto3" json:"plan_missing,omitempty"`
+	PlanMissing bool `protobuf:"varint,3,opt,name=plan_missing,json=planMissing,proto3" json:"plan_missing,omitempty"`
+	// Set when the values the task met caused the failure (a division by
+	// zero, an overflow): another attempt would fail the same way.
+	DataError     bool `protobuf:"varint,4,opt,name=data_error,json=dataError,proto3" json:"data_error,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -322,6 +325,13 @@ func (x *TaskFailure) GetFetch() *FetchFailure {
 func (x *TaskFailure) GetPlanMissing() bool {
 	if x != nil {
 		return x.PlanMissing
+	}
+	return false
+}
+
+func (x *TaskFailure) GetDataError() bool {
+	if x != nil {
+		return x.DataError
 	}
 	return false
 }
@@ -585,7 +595,10 @@ type ExecuteReply struct {
 	//	*ExecuteReply_Batch
 	//	*ExecuteReply_Error
 	//	*ExecuteReply_Progress
-	Kind          isExecuteReply_Kind `protobuf_oneof:"kind"`
+	Kind isExecuteReply_Kind `protobuf_oneof:"kind"`
+	// With error: the values the query met caused it (a division by zero,
+	// an overflow), so running it again would fail the same way.
+	DataError     bool `protobuf:"varint,4,opt,name=data_error,json=dataError,proto3" json:"data_error,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -652,6 +665,13 @@ func (x *ExecuteReply) GetProgress() *Progress {
 		}
 	}
 	return nil
+}
+
+func (x *ExecuteReply) GetDataError() bool {
+	if x != nil {
+		return x.DataError
+	}
+	return false
 }
 
 type isExecuteReply_Kind interface {
@@ -920,11 +940,13 @@ const file_service_proto_rawDesc = "" +
 	"\fRunTaskReply\x12\x16\n" +
 	"\x05batch\x18\x01 \x01(\fH\x00R\x05batch\x12.\n" +
 	"\afailure\x18\x02 \x01(\v2\x12.ember.TaskFailureH\x00R\afailureB\x06\n" +
-	"\x04kind\"u\n" +
+	"\x04kind\"\x94\x01\n" +
 	"\vTaskFailure\x12\x18\n" +
 	"\amessage\x18\x01 \x01(\tR\amessage\x12)\n" +
 	"\x05fetch\x18\x02 \x01(\v2\x13.ember.FetchFailureR\x05fetch\x12!\n" +
-	"\fplan_missing\x18\x03 \x01(\bR\vplanMissing\"Y\n" +
+	"\fplan_missing\x18\x03 \x01(\bR\vplanMissing\x12\x1d\n" +
+	"\n" +
+	"data_error\x18\x04 \x01(\bR\tdataError\"Y\n" +
 	"\fFetchFailure\x12\x14\n" +
 	"\x05stage\x18\x01 \x01(\x05R\x05stage\x12\x19\n" +
 	"\bmap_task\x18\x02 \x01(\x05R\amapTask\x12\x18\n" +
@@ -939,11 +961,13 @@ const file_service_proto_rawDesc = "" +
 	"\x04plan\x18\x01 \x01(\v2\x10.ember.StagePlanR\x04plan\x12\x1d\n" +
 	"\n" +
 	"batch_size\x18\x02 \x01(\x05R\tbatchSize\x12!\n" +
-	"\fmemory_limit\x18\x03 \x01(\x03R\vmemoryLimit\"u\n" +
+	"\fmemory_limit\x18\x03 \x01(\x03R\vmemoryLimit\"\x94\x01\n" +
 	"\fExecuteReply\x12\x16\n" +
 	"\x05batch\x18\x01 \x01(\fH\x00R\x05batch\x12\x16\n" +
 	"\x05error\x18\x02 \x01(\tH\x00R\x05error\x12-\n" +
-	"\bprogress\x18\x03 \x01(\v2\x0f.ember.ProgressH\x00R\bprogressB\x06\n" +
+	"\bprogress\x18\x03 \x01(\v2\x0f.ember.ProgressH\x00R\bprogress\x12\x1d\n" +
+	"\n" +
+	"data_error\x18\x04 \x01(\bR\tdataErrorB\x06\n" +
 	"\x04kind\"\xb3\x01\n" +
 	"\bProgress\x12\x1f\n" +
 	"\vstages_done\x18\x01 \x01(\x05R\n" +

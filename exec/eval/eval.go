@@ -117,7 +117,12 @@ func (ev *Evaluator) Eval(mem memory.Allocator, batch arrow.RecordBatch) (out ar
 		}
 	}()
 	c := &chunk{cols: batch.Columns(), n: int(batch.NumRows())}
-	return ev.root.eval(mem, c)
+	out, err = ev.root.eval(mem, c)
+	if err != nil && !IsDataError(err) {
+		// The expression compiled, so what failed is the values.
+		err = &DataError{Err: err}
+	}
+	return out, err
 }
 
 // EvalAll evaluates each evaluator over batch. On error the arrays already
