@@ -23,12 +23,16 @@ import (
 func newMasterCommand(io stdio) *cobra.Command {
 	var cfg cluster.MasterNodeConfig
 	var secretFile string
+	var queue jobQueueOptions
 	cmd := &cobra.Command{
 		Use:   "master",
 		Short: "Start a master: the scheduler workers join and clients send queries to",
 		Long: `Start a master. Workers join it on the gossip port; clients (ember sql
 --master, ember.WithMaster) send it queries on the RPC port, and it runs them
-on the workers. Port 0 means any free port; the chosen ports are logged.`,
+on the workers. Port 0 means any free port; the chosen ports are logged.
+
+The master also keeps a durable job queue (ember submit, ember jobs) in
+--work-dir/jobs: job records and kept results survive a restart.`,
 		Example: `  ember master
   ember master --port 0 --gossip-port 0 --ui-port 0 --work-dir /tmp/ember-master
   ember master --local-executors 2     # also run tasks in the master`,
@@ -46,6 +50,14 @@ on the workers. Port 0 means any free port; the chosen ports are logged.`,
 			if err := os.MkdirAll(cfg.WorkDir, 0o755); err != nil {
 				return fmt.Errorf("--work-dir: %w", err)
 			}
+			if queue.maxRunning < 1 {
+				return fmt.Errorf("--max-running-jobs %d: must be at least 1", queue.maxRunning)
+			}
+			if queue.retention <= 0 {
+				return fmt.Errorf("--job-retention %s: must be positive", queue.retention)
+			}
+			queue.workDir, queue.secret, queue.logger = cfg.WorkDir, secret, cfg.Logger
+			cfg.Services = masterServices(jobQueueService(queue))
 			node, err := cluster.StartMaster(cfg)
 			if err != nil {
 				return err
@@ -64,6 +76,8 @@ on the workers. Port 0 means any free port; the chosen ports are logged.`,
 	f.IntVar(&cfg.LocalExecutors, "local-executors", 0, "run tasks in the master too, on this many slots")
 	f.IntVar(&cfg.MaxTaskAttempts, "max-task-attempts", 4, "how many times a task may run before the query fails")
 	f.DurationVar(&cfg.NoExecutorTimeout, "no-worker-timeout", time.Minute, "how long a query waits for a worker before failing")
+	f.IntVar(&queue.maxRunning, "max-running-jobs", 2, "jobs (ember submit) run at once; the others wait in the queue")
+	f.DurationVar(&queue.retention, "job-retention", 7*24*time.Hour, "how long the results of finished jobs are kept")
 	return cmd
 }
 
@@ -75,7 +89,8 @@ func newWorkerCommand(io stdio) *cobra.Command {
 		Use:   "worker",
 		Short: "Start a worker: it joins a master and runs the tasks it is given",
 		Example: `  ember worker --join 127.0.0.1:7946
-  ember worker --join master:7946 --port 0 --gossip-port 0 --cores 4 --memory 8g`,
+  ember worker --join master:7946 --port 0 --gossip-port 0 --cores 4 --memory 8g
+  ember worker --join master:7946 --local-dir /data/disk1   # files there are read here`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if join == "" {
@@ -112,6 +127,7 @@ func newWorkerCommand(io stdio) *cobra.Command {
 	f.IntVar(&cfg.Cores, "cores", runtime.NumCPU(), "tasks run at once")
 	f.StringVar(&memory, "memory", "", "memory for the worker (`SIZE`, e.g. 8g); a quarter holds shuffle output before it spills")
 	f.StringVar(&cfg.WorkDir, "work-dir", "", "directory for spilled shuffle output (default: a new temporary directory)")
+	f.StringArrayVar(&cfg.LocalDirs, "local-dir", nil, "a `DIR` on this machine's own disks: tasks reading files there run here when they can (repeatable)")
 	f.StringVar(&secretFile, "secret-file", "", "file holding the cluster's shared secret")
 	f.DurationVar(&cfg.JoinTimeout, "join-timeout", 30*time.Second, "give up joining after this long")
 	return cmd
