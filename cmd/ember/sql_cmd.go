@@ -29,6 +29,8 @@ type sqlOptions struct {
 	timing bool     // --timing
 	master string   // --master HOST:PORT
 	secret string   // --secret-file
+	// serveFlight is --serve-flight HOST:PORT (see serve_flight.go).
+	serveFlight string
 }
 
 func newSQLCommand(io stdio) *cobra.Command {
@@ -59,6 +61,7 @@ shell starts. A script stops at the first failing statement.`,
 	f.BoolVar(&opts.timing, "timing", false, "print each statement's elapsed time (on stderr for scripts)")
 	f.StringVar(&opts.master, "master", "", "run the queries on the cluster of the master at `HOST:PORT` (default: in this process)")
 	f.StringVar(&opts.secret, "secret-file", "", "file holding the cluster's shared secret")
+	f.StringVar(&opts.serveFlight, "serve-flight", "", "serve the session's tables over Arrow Flight SQL on `HOST:PORT` (port 0: any free port) until interrupted")
 	return cmd
 }
 
@@ -81,6 +84,9 @@ func runSQL(ctx context.Context, io stdio, opts *sqlOptions) error {
 	}
 	if opts.secret != "" {
 		conf = append(conf, ember.WithSecretFile(opts.secret))
+	}
+	if opts.serveFlight != "" {
+		return runServeFlight(ctx, io, opts, conf, tables)
 	}
 	if len(opts.inputs) == 0 && term.IsTerminal(int(io.in.Fd())) {
 		sess, err := openSession(ctx, conf, opts.data, tables)
