@@ -32,7 +32,9 @@ func newMasterCommand(io stdio) *cobra.Command {
 on the workers. Port 0 means any free port; the chosen ports are logged.
 
 The master also keeps a durable job queue (ember submit, ember jobs) in
---work-dir/jobs: job records and kept results survive a restart.`,
+--work-dir/jobs: job records and kept results survive a restart. Its RPC
+port serves Arrow Flight SQL too (flightsql://HOST:PORT for arrow-go's
+database/sql driver, ADBC and JDBC), running statements on the cluster.`,
 		Example: `  ember master
   ember master --port 0 --gossip-port 0 --ui-port 0 --work-dir /tmp/ember-master
   ember master --local-executors 2     # also run tasks in the master`,
@@ -57,7 +59,7 @@ The master also keeps a durable job queue (ember submit, ember jobs) in
 				return fmt.Errorf("--job-retention %s: must be positive", queue.retention)
 			}
 			queue.workDir, queue.secret, queue.logger = cfg.WorkDir, secret, cfg.Logger
-			cfg.Services = masterServices(jobQueueService(queue))
+			cfg.Services = masterServices(jobQueueService(queue), flightSQLService(secret, cfg.Logger))
 			node, err := cluster.StartMaster(cfg)
 			if err != nil {
 				return err

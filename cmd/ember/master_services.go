@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/ember-sql/ember"
+	"github.com/ember-sql/ember/flightserver"
 	"github.com/ember-sql/ember/jobs"
 )
 
@@ -70,4 +73,15 @@ func jobQueueService(opts jobQueueOptions) masterService {
 			}
 		}, nil
 	}
+}
+
+// flightSQLService serves Arrow Flight SQL on the master's port: its
+// statements run in one session of the master itself, opened on the first
+// call (the master serves only once its services are registered), with the
+// cluster's secret. Clients present auth.Token(secret) as a bearer token.
+func flightSQLService(secret []byte, logger *slog.Logger) masterService {
+	return flightserver.MasterServices(flightserver.Config{Logger: logger, Version: version},
+		func(ctx context.Context, addr string) (*ember.Session, error) {
+			return ember.NewSession(ctx, ember.WithMaster(addr), ember.WithSecret(secret), ember.WithAppName("flight-sql"))
+		})
 }
