@@ -190,14 +190,20 @@ func (w *MapWriter) flushAll() error {
 // encode writes b to partition p, in slices if it is very large.
 func (w *MapWriter) encode(p int, b arrow.RecordBatch, size int64) error {
 	w.sink.current = p
+	return writeSliced(w.w, b, size, w.frameLimit)
+}
+
+// writeSliced writes b (of size bytes) to w, cut into slices of at most
+// about limit bytes, so that IPC messages stay below gRPC's limit.
+func writeSliced(w *ipc.Writer, b arrow.RecordBatch, size, limit int64) error {
 	n := b.NumRows()
-	if size <= w.frameLimit || n < 2 {
-		return w.w.Write(b)
+	if size <= limit || n < 2 {
+		return w.Write(b)
 	}
-	step := max(1, n*w.frameLimit/size)
+	step := max(1, n*limit/size)
 	for lo := int64(0); lo < n; lo += step {
 		s := b.NewSlice(lo, min(n, lo+step))
-		err := w.w.Write(s)
+		err := w.Write(s)
 		s.Release()
 		if err != nil {
 			return err
@@ -268,25 +274,6 @@ func concatBatches(mem memory.Allocator, schema *arrow.Schema, batches []arrow.R
 	out := array.NewRecordBatch(schema, cols, rows)
 	release()
 	return out, nil
-}
-
-// CommitBatches writes parts (per partition, its batches) as the output of
-// map task id and commits it; a convenience over MapWriter. It does not
-// take ownership of the batches.
-func (s *WorkerStore) CommitBatches(id OutputID, schema *arrow.Schema, parts [][]arrow.RecordBatch) error {
-	w, err := s.NewMapWriter(id, schema, len(parts))
-	if err != nil {
-		return err
-	}
-	for p, bs := range parts {
-		for _, b := range bs {
-			if err := w.Write(p, b); err != nil {
-				w.Abort()
-				return err
-			}
-		}
-	}
-	return w.Commit()
 }
 
 // batchBytes is the size of the buffers b points to (all of them, even for

@@ -131,11 +131,18 @@ func (e *NotFoundError) Error() string { return fmt.Sprintf("no shuffle output f
 var errStoreClosed = errors.New("shuffle store is closed")
 
 // output is one committed map task output. The store holds one reference
-// and each reader another; the last release frees it.
+// and each reader another; the last release frees it. It is held in one of
+// three forms: decoded batches (CommitBatches within the budget), encoded
+// frames in memory, or encoded frames in a spill file.
 type output struct {
 	store  *WorkerStore
 	refs   atomic.Int32
 	schema []byte // the schema message as a frame, shared by every partition
+	// Decoded: batches per partition, and their schema. Tasks on this
+	// worker read them as they are; other workers get them encoded as
+	// they ask (batchFrames).
+	batches     [][]arrow.RecordBatch
+	arrowSchema *arrow.Schema
 	// In memory: frames per partition.
 	parts    [][]*memory.Buffer
 	memBytes int64
@@ -147,8 +154,11 @@ type output struct {
 }
 
 func (o *output) partitions() int {
-	if o.path != "" {
+	switch {
+	case o.path != "":
 		return len(o.offsets) - 1
+	case o.batches != nil:
+		return len(o.batches)
 	}
 	return len(o.parts)
 }
@@ -163,6 +173,12 @@ func (o *output) release() {
 		}
 	}
 	o.parts = nil
+	for _, bs := range o.batches {
+		for _, b := range bs {
+			b.Release()
+		}
+	}
+	o.batches = nil
 	s := o.store
 	if o.memBytes != 0 {
 		s.mu.Lock()
@@ -178,16 +194,10 @@ func (o *output) release() {
 // one. It takes the frames from sink.
 func (s *WorkerStore) commit(id OutputID, sink *frameSink, rows []int64) error {
 	size := sink.bytes
-	s.mu.Lock()
-	if err := s.writableLocked(id.Query); err != nil {
-		s.mu.Unlock()
+	keep, err := s.reserve(id.Query, size)
+	if err != nil {
 		return err
 	}
-	keep := s.budget > 0 && s.inMemory+size <= s.budget
-	if keep {
-		s.inMemory += size
-	}
-	s.mu.Unlock()
 
 	o := &output{store: s, schema: append([]byte(nil), sink.schema.Bytes()...), rows: rows}
 	o.refs.Store(1)
@@ -203,7 +213,27 @@ func (s *WorkerStore) commit(id OutputID, sink *frameSink, rows []int64) error {
 		o.path, o.offsets = path, offsets
 	}
 	sink.release()
+	return s.install(id, o)
+}
 
+// reserve counts size more bytes held in memory, if the budget has room
+// for them.
+func (s *WorkerStore) reserve(query string, size int64) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.writableLocked(query); err != nil {
+		return false, err
+	}
+	keep := s.budget > 0 && s.inMemory+size <= s.budget
+	if keep {
+		s.inMemory += size
+	}
+	return keep, nil
+}
+
+// install makes o, which holds one reference, the output of id, replacing
+// any earlier one.
+func (s *WorkerStore) install(id OutputID, o *output) error {
 	s.mu.Lock()
 	if err := s.writableLocked(id.Query); err != nil {
 		s.mu.Unlock()
@@ -337,10 +367,14 @@ func (s *WorkerStore) MemoryBytes() int64 {
 	return s.inMemory
 }
 
-// ReadPartition decodes partition partition of output id on mem and calls
-// fn with each non-empty batch, which fn must release. It stops at fn's
-// first error and returns it. A missing output is a *NotFoundError.
+// ReadPartition calls fn with each non-empty batch of partition partition
+// of output id, which fn must release: the batches themselves when the
+// output is held decoded, else decoded on mem. It stops at fn's first
+// error and returns it. A missing output is a *NotFoundError.
 func (s *WorkerStore) ReadPartition(ctx context.Context, mem memory.Allocator, id OutputID, partition int, fn func(arrow.RecordBatch) error) error {
+	if done, err := s.readDecoded(ctx, id, partition, fn); done {
+		return err
+	}
 	src, err := s.openFrames(id, partition)
 	if err != nil {
 		return err
@@ -380,6 +414,9 @@ func (s *WorkerStore) openFrames(id OutputID, partition int) (frameSource, error
 		n := o.partitions()
 		o.release()
 		return nil, fmt.Errorf("shuffle: %v has %d partitions, not %d", id, n, partition+1)
+	}
+	if o.batches != nil {
+		return newBatchFrames(o, partition)
 	}
 	if o.path == "" {
 		return &memFrames{o: o, frames: o.parts[partition], pos: -1}, nil
