@@ -108,6 +108,15 @@ func newWorkerCommand(io stdio) *cobra.Command {
 				}
 			}
 			cfg.Join, cfg.Secret, cfg.Logger = []string{join}, secret, newLogger(io)
+			if cfg.Cores < 1 {
+				return fmt.Errorf("--cores %d: must be at least 1", cfg.Cores)
+			}
+			// A worker given fewer cores than the machine has keeps to them,
+			// garbage collector included, as an executor with N cores does:
+			// several workers on one machine then do not crowd each other.
+			if cfg.Cores < runtime.NumCPU() && os.Getenv("GOMAXPROCS") == "" {
+				runtime.GOMAXPROCS(cfg.Cores)
+			}
 			if cfg.WorkDir != "" {
 				if err := os.MkdirAll(cfg.WorkDir, 0o755); err != nil {
 					return fmt.Errorf("--work-dir: %w", err)
@@ -126,7 +135,7 @@ func newWorkerCommand(io stdio) *cobra.Command {
 	f.StringVar(&cfg.Host, "host", "0.0.0.0", "address to bind (advertised as 127.0.0.1 when it is 0.0.0.0)")
 	f.IntVar(&cfg.Port, "port", 0, "gRPC and Flight port (0: any free port)")
 	f.IntVar(&cfg.GossipPort, "gossip-port", 0, "gossip port (0: any free port)")
-	f.IntVar(&cfg.Cores, "cores", runtime.NumCPU(), "tasks run at once")
+	f.IntVar(&cfg.Cores, "cores", runtime.NumCPU(), "tasks run at once; below the machine's CPUs, the worker also uses no more CPUs than this")
 	f.StringVar(&memory, "memory", "", "memory for the worker (`SIZE`, e.g. 8g); a quarter holds shuffle output before it spills")
 	f.StringVar(&cfg.WorkDir, "work-dir", "", "directory for spilled shuffle output (default: a new temporary directory)")
 	f.StringArrayVar(&cfg.LocalDirs, "local-dir", nil, "a `DIR` on this machine's own disks: tasks reading files there run here when they can (repeatable)")
