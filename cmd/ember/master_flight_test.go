@@ -88,3 +88,21 @@ func TestMasterServesFlightSQL(t *testing.T) {
 		t.Errorf("without the token: %v", err)
 	}
 }
+
+// TestTokenCommand checks that `ember token` prints the token the cluster
+// checks, and that it needs the secret file.
+func TestTokenCommand(t *testing.T) {
+	secretFile := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secretFile, []byte("flight-secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runEmber(t, "", "token", "--secret-file", secretFile)
+	wantSuccess(t, r)
+	if got, want := strings.TrimSpace(r.stdout), auth.Token([]byte("flight-secret")); got != want || want == "" {
+		t.Errorf("token %q, want %q", got, want)
+	}
+	r = runEmber(t, "", "token")
+	if r.code != 1 || !strings.Contains(r.stderr, "error: --secret-file is required") {
+		t.Errorf("without --secret-file: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

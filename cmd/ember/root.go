@@ -22,7 +22,7 @@ func newRootCommand(io stdio) *cobra.Command {
 	// Without a subcommand the root shows its help; cobra's default
 	// argument check makes an unknown subcommand an error.
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newSQLCommand(io), newMasterCommand(io), newWorkerCommand(io), newSubmitCommand(io), newJobsCommand(io), newGenCommand(io), newBenchCommand(io), newVersionCommand(io))
+	root.AddCommand(newSQLCommand(io), newMasterCommand(io), newWorkerCommand(io), newSubmitCommand(io), newJobsCommand(io), newGenCommand(io), newBenchCommand(io), newVersionCommand(io), newTokenCommand(io))
 	return root
 }
 
