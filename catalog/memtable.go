@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ember-sql/ember/internal/size"
 	"io"
 	"sync"
 
@@ -46,7 +47,7 @@ func NewMemTable(schema *arrow.Schema, batches []arrow.RecordBatch, partitions i
 	per := (total + int64(partitions) - 1) / int64(partitions)
 	p := 0
 	for _, b := range batches {
-		t.bytes += recordBytes(b)
+		t.bytes += size.Batch(b)
 		for off := int64(0); off < b.NumRows(); {
 			for p < partitions-1 && t.partRows[p] >= per {
 				p++
@@ -98,7 +99,7 @@ func (t *MemTable) Append(batches ...arrow.RecordBatch) error {
 		t.parts[p] = append(t.parts[p], b)
 		t.partRows[p] += b.NumRows()
 		t.rows += b.NumRows()
-		t.bytes += recordBytes(b)
+		t.bytes += size.Batch(b)
 	}
 	return nil
 }
@@ -238,30 +239,4 @@ func (r *memReader) Close() error {
 	}
 	r.batches = nil
 	return nil
-}
-
-// recordBytes is the size of the buffers of a batch. (arrow/util has
-// TotalRecordSize, but importing it drags in protobuf reflection.)
-func recordBytes(b arrow.RecordBatch) int64 {
-	var n int64
-	for _, c := range b.Columns() {
-		n += dataBytes(c.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, buf := range d.Buffers() {
-		if buf != nil {
-			n += int64(buf.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
-	}
-	if d.DataType().ID() == arrow.DICTIONARY {
-		n += dataBytes(d.Dictionary())
-	}
-	return n
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ember-sql/ember/internal/size"
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -103,7 +104,7 @@ func (s *service) streamBatches(ctx context.Context, batches []arrow.RecordBatch
 // giving up when ctx ends. It takes ownership of b.
 func send(ctx context.Context, ch chan<- flight.StreamChunk, b arrow.RecordBatch) error {
 	rows := b.NumRows()
-	size := batchBytes(b)
+	size := size.Batch(b)
 	if size <= maxMessageBytes || rows <= 1 {
 		return sendOne(ctx, ch, b)
 	}
@@ -176,30 +177,4 @@ func conform(b arrow.RecordBatch, schema *arrow.Schema) (arrow.RecordBatch, erro
 		}
 	}
 	return array.NewRecordBatch(schema, b.Columns(), b.NumRows()), nil
-}
-
-// batchBytes is the size of the buffers b's columns use (a slice counts
-// whole buffers): enough to decide how to cut a batch.
-func batchBytes(b arrow.RecordBatch) int64 {
-	var n int64
-	for _, col := range b.Columns() {
-		n += dataBytes(col.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, buf := range d.Buffers() {
-		if buf != nil {
-			n += int64(buf.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
-	}
-	if d.DataType().ID() == arrow.DICTIONARY {
-		n += dataBytes(d.Dictionary())
-	}
-	return n
 }

@@ -3,6 +3,7 @@ package shuffle
 import (
 	"context"
 	"fmt"
+	"github.com/ember-sql/ember/internal/size"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
@@ -26,25 +27,25 @@ func (s *WorkerStore) CommitBatches(id OutputID, schema *arrow.Schema, parts [][
 	if hasDictionary(schema) {
 		return fmt.Errorf("shuffle: %v: dictionary-encoded columns are not supported", id)
 	}
-	var size int64
+	var bytes int64
 	rows := make([]int64, len(parts))
 	for p, bs := range parts {
 		for _, b := range bs {
 			if !b.Schema().Equal(schema) {
 				return fmt.Errorf("shuffle: %v: batch schema %v, want %v", id, b.Schema(), schema)
 			}
-			size += batchBytes(b)
+			bytes += size.Batch(b)
 			rows[p] += b.NumRows()
 		}
 	}
-	keep, err := s.reserve(id.Query, size)
+	keep, err := s.reserve(id.Query, bytes)
 	if err != nil {
 		return err
 	}
 	if !keep {
 		return s.encodeBatches(id, schema, parts)
 	}
-	o := &output{store: s, arrowSchema: schema, rows: rows, memBytes: size, batches: make([][]arrow.RecordBatch, len(parts))}
+	o := &output{store: s, arrowSchema: schema, rows: rows, memBytes: bytes, batches: make([][]arrow.RecordBatch, len(parts))}
 	o.refs.Store(1)
 	for p, bs := range parts {
 		for _, b := range bs {
@@ -171,7 +172,7 @@ func (f *batchFrames) encodeNext() error {
 	if f.pos < len(f.batches) {
 		b := f.batches[f.pos]
 		f.pos++
-		err = writeSliced(f.w, b, batchBytes(b), maxFrameBytes)
+		err = writeSliced(f.w, b, size.Batch(b), maxFrameBytes)
 	} else {
 		err = f.w.Close()
 	}

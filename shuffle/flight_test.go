@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"github.com/ember-sql/ember/internal/size"
 	"io"
 	"net"
 	"slices"
@@ -430,7 +431,7 @@ func BenchmarkFetchLoopback(b *testing.B) {
 				var batches []arrow.RecordBatch
 				for lo := int64(0); lo < 100000; lo += 8192 {
 					bt := numBatch(mem, lo, min(100000, lo+8192))
-					bytes += batchBytes(bt)
+					bytes += size.Batch(bt)
 					batches = append(batches, bt)
 				}
 				id := OutputID{"bench", 0, m}

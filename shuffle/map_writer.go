@@ -3,6 +3,7 @@ package shuffle
 import (
 	"errors"
 	"fmt"
+	"github.com/ember-sql/ember/internal/size"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -124,16 +125,16 @@ func (w *MapWriter) Write(partition int, b arrow.RecordBatch) error {
 	if !b.Schema().Equal(w.schema) {
 		return fmt.Errorf("shuffle: %v: batch schema %v, want %v", w.id, b.Schema(), w.schema)
 	}
-	size := int64(batchBytes(b))
+	bytes := size.Batch(b)
 	if n >= coalesceRows && len(w.pending[partition]) == 0 {
 		w.rows[partition] += n
-		return w.encode(partition, b, size)
+		return w.encode(partition, b, bytes)
 	}
 	b.Retain()
 	w.pending[partition] = append(w.pending[partition], b)
 	w.pendingRows[partition] += n
-	w.pendingBytes[partition] += size
-	w.pendingTotal += size
+	w.pendingBytes[partition] += bytes
+	w.pendingTotal += bytes
 	if w.pendingRows[partition] >= coalesceRows || w.pendingBytes[partition] >= coalesceBytes {
 		if err := w.flush(partition); err != nil {
 			return err
@@ -151,10 +152,10 @@ func (w *MapWriter) flush(p int) error {
 	if len(pieces) == 0 {
 		return nil
 	}
-	rows, size := w.pendingRows[p], w.pendingBytes[p]
+	rows, bytes := w.pendingRows[p], w.pendingBytes[p]
 	w.pending[p] = nil
 	w.pendingRows[p], w.pendingBytes[p] = 0, 0
-	w.pendingTotal -= size
+	w.pendingTotal -= bytes
 	w.rows[p] += rows
 	defer func() {
 		for _, b := range pieces {
@@ -162,20 +163,20 @@ func (w *MapWriter) flush(p int) error {
 		}
 	}()
 	if len(pieces) == 1 {
-		return w.encode(p, pieces[0], size)
+		return w.encode(p, pieces[0], bytes)
 	}
 	joined, err := concatBatches(w.store.mem, w.schema, pieces, rows)
 	if err != nil {
 		// Not worth failing the task: send the pieces as they are.
 		for _, b := range pieces {
-			if err := w.encode(p, b, int64(batchBytes(b))); err != nil {
+			if err := w.encode(p, b, size.Batch(b)); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 	defer joined.Release()
-	return w.encode(p, joined, size)
+	return w.encode(p, joined, bytes)
 }
 
 func (w *MapWriter) flushAll() error {
@@ -274,27 +275,4 @@ func concatBatches(mem memory.Allocator, schema *arrow.Schema, batches []arrow.R
 	out := array.NewRecordBatch(schema, cols, rows)
 	release()
 	return out, nil
-}
-
-// batchBytes is the size of the buffers b points to (all of them, even for
-// a slice: this is what keeping b costs).
-func batchBytes(b arrow.RecordBatch) int64 {
-	var n int64
-	for _, c := range b.Columns() {
-		n += dataBytes(c.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, buf := range d.Buffers() {
-		if buf != nil {
-			n += int64(buf.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
-	}
-	return n
 }

@@ -1,5 +1,6 @@
-// Package size reads sizes of memory written the way Spark's settings are:
-// a number of bytes, or with a k, m or g suffix (powers of 1024).
+// Package size reads sizes of memory written the way Spark's settings are
+// (a number of bytes, or with a k, m or g suffix, powers of 1024), and
+// measures the memory Arrow batches hold.
 package size
 
 import (
