@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ember-sql/ember/internal/size"
 	"io"
 	"math"
 
@@ -143,9 +144,9 @@ func (s *sortOp) load(ctx context.Context) error {
 			return fmt.Errorf("sort: more than %d rows in memory in one task", math.MaxUint32-1)
 		}
 		if s.tc.MemoryBudget > 0 && s.tc.TempDir != "" {
-			s.held += batchBytes(b)
+			s.held += size.Batch(b)
 			for _, k := range keys {
-				s.held += arrayBytes(k.Data())
+				s.held += size.Data(k.Data())
 			}
 			if s.held > s.tc.MemoryBudget {
 				if err := s.spill(ctx); err != nil {

@@ -291,25 +291,3 @@ func (s *sortOp) closeRuns() {
 	}
 	s.runs, s.heap = nil, nil
 }
-
-// batchBytes is the memory a batch holds, as the budget counts it.
-func batchBytes(b arrow.RecordBatch) int64 {
-	n := int64(0)
-	for _, c := range b.Columns() {
-		n += arrayBytes(c.Data())
-	}
-	return n
-}
-
-func arrayBytes(d arrow.ArrayData) int64 {
-	n := int64(0)
-	for _, b := range d.Buffers() {
-		if b != nil {
-			n += int64(b.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += arrayBytes(c)
-	}
-	return n
-}
