@@ -4,9 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ember-sql/ember/internal/userhost"
 	"io"
-	"os"
-	"os/user"
 	"strconv"
 	"strings"
 	"time"
@@ -260,7 +259,7 @@ func (s *Session) Job(id string) *Job {
 
 // jobSpec is a job's defaults: the app name and the default retries.
 func (s *Session) jobSpec() *emberpb.JobSpec {
-	return &emberpb.JobSpec{Name: s.appName, Submitter: submitter(), Retries: DefaultJobRetries}
+	return &emberpb.JobSpec{Name: s.appName, Submitter: userhost.Name(), Retries: DefaultJobRetries}
 }
 
 // submitJob queues spec.
@@ -286,19 +285,6 @@ func (c *Config) explicit() map[string]string {
 		out["ember.sql.memoryLimit"] = strconv.FormatInt(c.MemoryLimit, 10)
 	}
 	return out
-}
-
-// submitter names who submits a job: user@host.
-func submitter() string {
-	name := "unknown"
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		name = u.Username
-	}
-	host, err := os.Hostname()
-	if err != nil || host == "" {
-		host = "localhost"
-	}
-	return name + "@" + host
 }
 
 // ID is the job's id (job-000007).

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/user"
 	"path/filepath"
 	"strings"
 
@@ -307,19 +306,6 @@ func parseJobState(s string) (emberpb.JobState, error) {
 
 // stateName is the state as users read it: SUCCEEDED.
 func stateName(s emberpb.JobState) string { return strings.TrimPrefix(s.String(), "JOB_") }
-
-// jobSubmitter names who submits a job: user@host.
-func jobSubmitter() string {
-	name := "unknown"
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		name = u.Username
-	}
-	host, err := os.Hostname()
-	if err != nil || host == "" {
-		host = "localhost"
-	}
-	return name + "@" + host
-}
 
 // The rows the jobs commands print are small Arrow batches, so that every
 // output format renders them as it renders query results. They are made

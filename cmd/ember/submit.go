@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ember-sql/ember/internal/userhost"
 	"io"
 	"os"
 	"os/exec"
@@ -164,7 +165,7 @@ func scriptSpec(opts *submitOptions, path string) (*emberpb.JobSpec, error) {
 	}
 	spec := &emberpb.JobSpec{
 		Name:      opts.name,
-		Submitter: jobSubmitter(),
+		Submitter: userhost.Name(),
 		Priority:  int32(opts.priority),
 		Retries:   int32(opts.retries),
 		TimeoutMs: opts.timeout.Milliseconds(),
