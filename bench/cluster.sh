@@ -5,8 +5,9 @@
 # it builds ember, starts a master and two workers of one core each on this
 # machine (random ports, temporary work dirs), and runs `ember bench tpch`
 # ROUNDS times (default 3) on the cluster and in local mode with 2 cores,
-# alternately, so that both see the same machine. Each round prints both
-# totals (the sum of the per-query medians) and their ratio.
+# alternately, so that both see the same machine, after one untimed pass of
+# each. Each round prints both totals (the sum of the per-query medians)
+# and their ratio.
 #
 #   bench/cluster.sh ../shared/tpch/sf0.1 3 --warmup 2 --runs 5
 set -euo pipefail
@@ -31,8 +32,14 @@ for _ in $(seq 100); do
 done
 
 total() { sed -n 's/^total *//p'; }
+cluster() { "$ember" bench tpch --data "$data" --master "$rpc" --conf ember.sql.shuffle.partitions=2 "$@" | total; }
+local_() { "$ember" bench tpch --data "$data" --conf ember.cores=2 "$@" | total; }
+# One untimed pass of each first: the files enter the page cache and the
+# workers' heaps grow to their working size, so that neither side pays for
+# what the other warmed. The rounds then alternate which side goes first.
+cluster --warmup 0 --runs 1 > /dev/null
+local_ --warmup 0 --runs 1 > /dev/null
 for r in $(seq "$rounds"); do
-  c=$("$ember" bench tpch --data "$data" --master "$rpc" --conf ember.sql.shuffle.partitions=2 "$@" | total)
-  l=$("$ember" bench tpch --data "$data" --conf ember.cores=2 "$@" | total)
+  if (( r % 2 )); then c=$(cluster "$@"); l=$(local_ "$@"); else l=$(local_ "$@"); c=$(cluster "$@"); fi
   echo "round $r: cluster $c ms, local $l ms, ratio $(awk -v c="$c" -v l="$l" 'BEGIN { printf "%.2f", c / l }')"
 done
