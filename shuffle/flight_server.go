@@ -16,9 +16,12 @@ import (
 const MaxMessageBytes = 256 << 20
 
 // ServerOptions returns the options the caller's gRPC server needs for the
-// shuffle service (message size limits). Pass them to grpc.NewServer.
+// shuffle service: message size limits, and Stop waiting for running
+// handlers (which end once their context is cancelled), so that a stopped
+// server holds no task, fetch or Arrow memory any more. Pass them to
+// grpc.NewServer.
 func ServerOptions() []grpc.ServerOption {
-	return []grpc.ServerOption{grpc.MaxRecvMsgSize(MaxMessageBytes), grpc.MaxSendMsgSize(MaxMessageBytes)}
+	return []grpc.ServerOption{grpc.MaxRecvMsgSize(MaxMessageBytes), grpc.MaxSendMsgSize(MaxMessageBytes), grpc.WaitForHandlers(true)}
 }
 
 // FlightService serves a WorkerStore's output over Arrow Flight. DoGet
