@@ -106,7 +106,7 @@ func (b *Builder) buildNode(tc *TaskContext, node physical.Node, partition int) 
 		}
 		return b.build(n.Inputs[i], p)
 	case *physical.HashJoin:
-		ins, err := b.children(n, partition, partition)
+		ins, err := b.children(n, partition, buildPartition(n.Distribution, n.Right, partition))
 		if err != nil {
 			return nil, err
 		}
@@ -119,7 +119,7 @@ func (b *Builder) buildNode(tc *TaskContext, node physical.Node, partition int) 
 			return NewHashJoin(tc, ins[0], ins[1], spec)
 		})
 	case *physical.NestedLoopJoin:
-		ins, err := b.children(n, partition, partition)
+		ins, err := b.children(n, partition, buildPartition(n.Distribution, n.Right, partition))
 		if err != nil {
 			return nil, err
 		}
@@ -167,4 +167,15 @@ func closeOnError(ins []Operator, mk func() (Operator, error)) (Operator, error)
 		return nil, err
 	}
 	return op, nil
+}
+
+// buildPartition is the partition of a join's right side that its task
+// reads: for a broadcast join whose right side has one partition (a
+// broadcast stage input, or a tiny input computed in the stage), that one,
+// whatever partition of the left side the task probes with.
+func buildPartition(dist physical.JoinDistribution, right physical.Node, partition int) int {
+	if dist == physical.JoinBroadcast && right.Partitioning().N == 1 {
+		return 0
+	}
+	return partition
 }

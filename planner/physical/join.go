@@ -150,7 +150,7 @@ func (p *Planner) join(n *planner.Join) (Node, error) {
 			left = p.toSingle(left)
 			right = p.toSingle(right)
 		default:
-			right = p.broadcast(right)
+			right = p.broadcast(right, n.Right)
 		}
 		return &NestedLoopJoin{Left: left, Right: right, Type: n.Type, Condition: n.Condition, Distribution: dist, Out: out}, nil
 	}
@@ -168,7 +168,7 @@ func (p *Planner) join(n *planner.Join) (Node, error) {
 		j.Distribution = JoinSinglePartition
 	case mustBroadcast || (canBroadcast && small):
 		j.Distribution = JoinBroadcast
-		right = p.broadcast(right)
+		right = p.broadcast(right, n.Right)
 	default:
 		j.Distribution = JoinPartitioned
 		left = p.hashPartition(left, j.LeftKeys)
@@ -257,11 +257,39 @@ func (p *Planner) swappedJoin(n *planner.Join) (Node, error) {
 	return &Project{Input: inner, Exprs: exprs, Names: names, Out: n.Schema()}, nil
 }
 
-func (p *Planner) broadcast(in Node) Node {
+// inStageBuildRows is the largest estimated build side of a broadcast
+// join that every probing task's process computes itself rather than
+// receiving from a stage of its own: for a few thousand rows of a
+// one-partition input (a dimension like nation or region), reading them
+// again costs less than a stage boundary, which on a cluster is a round
+// trip to every worker before the probe can start.
+const inStageBuildRows = 10_000
+
+// broadcast makes in (the plan of logical) readable whole by every task
+// of a join: through a broadcast exchange, or, for a tiny input of one
+// partition without exchanges, as it is, each task reading its one
+// partition (the hash table is built once per process and shared).
+func (p *Planner) broadcast(in Node, logical planner.Node) Node {
 	if in.Partitioning().Kind == Broadcast {
 		return in
 	}
+	if in.Partitioning().N == 1 && !hasExchange(in) && planner.EstimateRows(logical) <= inStageBuildRows {
+		return in
+	}
 	return &Exchange{Input: in, To: Partitioning{Kind: Broadcast, N: 1}}
+}
+
+// hasExchange reports whether an exchange is in the plan under n.
+func hasExchange(n Node) bool {
+	if _, ok := n.(*Exchange); ok {
+		return true
+	}
+	for _, c := range n.Children() {
+		if hasExchange(c) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Planner) hashPartition(in Node, keys []planner.Expr) Node {

@@ -84,25 +84,32 @@ func TestTwoPhaseAggregate(t *testing.T) {
 
 func TestJoinDistribution(t *testing.T) {
 	big, big2, small := scanOf("big", 1e6, 4), scanOf("big2", 5e5, 4), scanOf("small", 100, 1)
+	split, mid := scanOf("split", 500, 3), scanOf("mid", 50_000, 1)
 	cases := []struct {
 		name  string
 		join  *planner.Join
 		wants []string
+		// stages is the number of stages the plan must have (0: any).
+		stages int
 	}{
-		{"small build side is broadcast", planner.NewJoin(big, small, planner.JoinInner, keysEqual(big, small)),
-			[]string{"HashJoin(Inner, broadcast)", "Exchange: broadcast"}},
+		{"a tiny one-partition build side is read in the probe stage", planner.NewJoin(big, small, planner.JoinInner, keysEqual(big, small)),
+			[]string{"HashJoin(Inner, broadcast)", "Scan: small"}, 1},
+		{"a small build side of several partitions is broadcast", planner.NewJoin(big, split, planner.JoinInner, keysEqual(big, split)),
+			[]string{"HashJoin(Inner, broadcast)", "Exchange: broadcast"}, 2},
+		{"a one-partition build side past the in-stage limit is broadcast", planner.NewJoin(big, mid, planner.JoinNullAwareAnti, keysEqual(big, mid)),
+			[]string{"HashJoin(NullAwareAnti, broadcast)", "Exchange: broadcast"}, 2},
 		{"two large sides are hash-partitioned", planner.NewJoin(big, big2, planner.JoinInner, keysEqual(big, big2)),
-			[]string{"HashJoin(Inner, partitioned)", "Exchange: hash(k#0, 4)"}},
+			[]string{"HashJoin(Inner, partitioned)", "Exchange: hash(k#0, 4)"}, 0},
 		{"a right join becomes a left join", planner.NewJoin(small, big, planner.JoinRight, keysEqual(small, big)),
-			[]string{"Project:", "HashJoin(Left,"}},
+			[]string{"Project:", "HashJoin(Left,"}, 0},
 		{"NOT IN is broadcast whatever its size", planner.NewJoin(big, big2, planner.JoinNullAwareAnti, keysEqual(big, big2)),
-			[]string{"HashJoin(NullAwareAnti, broadcast)"}},
+			[]string{"HashJoin(NullAwareAnti, broadcast)"}, 0},
 		{"a semi join builds on its much smaller left side", planner.NewJoin(small, big, planner.JoinSemi, keysEqual(small, big)),
-			[]string{"HashJoin(RightSemi, partitioned)"}},
+			[]string{"HashJoin(RightSemi, partitioned)"}, 0},
 		{"a full join is never broadcast", planner.NewJoin(big, small, planner.JoinFull, keysEqual(big, small)),
-			[]string{"HashJoin(Full, partitioned)"}},
+			[]string{"HashJoin(Full, partitioned)"}, 0},
 		{"no equality: a nested loop join over a broadcast", planner.NewJoin(big, small, planner.JoinInner, nil),
-			[]string{"NestedLoopJoin(Inner, broadcast)"}},
+			[]string{"NestedLoopJoin(Inner, broadcast)"}, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -114,6 +121,9 @@ func TestJoinDistribution(t *testing.T) {
 			}
 			if !sameFieldTypes(p.Schema(), c.join.Schema()) {
 				t.Errorf("physical schema %s differs from the logical %s", p.Schema(), c.join.Schema())
+			}
+			if n := len(SplitStages(p).Stages); c.stages > 0 && n != c.stages {
+				t.Errorf("%d stages, want %d:\n%s", n, c.stages, text)
 			}
 		})
 	}
