@@ -43,7 +43,7 @@ type Master struct {
 	mu      sync.Mutex
 	workers map[string]*RemoteExecutor
 	cores   map[string]int
-	runs    map[*ResultStream]struct{}
+	runs    map[*ResultStream]*runningQuery
 }
 
 // NewMaster returns a master with no workers yet.
@@ -60,7 +60,7 @@ func NewMaster(cfg MasterConfig) *Master {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Master{cfg: cfg, mem: mem, log: log, workers: map[string]*RemoteExecutor{}, cores: map[string]int{},
-		runs: map[*ResultStream]struct{}{}}
+		runs: map[*ResultStream]*runningQuery{}}
 }
 
 // Register adds the master's service to s.
@@ -170,8 +170,12 @@ func (m *Master) Execute(req *emberpb.ExecuteRequest, stream grpc.ServerStreamin
 			}
 		}
 	}()
+	running := &runningQuery{ID: q.ID, Started: time.Now(), Stages: len(plan.Stages)}
 	sched := &Scheduler{Executors: m.executors, MaxTaskAttempts: m.cfg.MaxTaskAttempts, MaxStageAttempts: 4,
 		NoExecutorTimeout: m.cfg.NoExecutorTimeout, Logger: m.log, Progress: func(p Progress) {
+			m.mu.Lock()
+			running.Progress = p
+			m.mu.Unlock()
 			// Keep only the latest: drop a report still waiting.
 			select {
 			case <-progress:
@@ -183,7 +187,7 @@ func (m *Master) Execute(req *emberpb.ExecuteRequest, stream grpc.ServerStreamin
 	m.log.Info("query started", "query", q.ID, "stages", len(plan.Stages))
 	rs := sched.Run(ctx, q)
 	m.mu.Lock()
-	m.runs[rs] = struct{}{}
+	m.runs[rs] = running
 	m.mu.Unlock()
 	defer func() {
 		m.mu.Lock()
