@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -421,5 +422,51 @@ func TestInProcessClusterFailsDataErrorsAtOnce(t *testing.T) {
 		if n > 1 {
 			t.Errorf("task %v ran %d times; a data error must not be retried", task, n)
 		}
+	}
+}
+
+// TestInProcessClusterCapsStageAttempts makes every worker lose all its
+// map output whenever a reduce task starts: each loss is recomputed from
+// lineage, until a stage has lost its output the most times allowed, and
+// then the query fails saying so instead of recomputing for ever.
+func TestInProcessClusterCapsStageAttempts(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	var c *inProcessCluster
+	var mu sync.Mutex
+	drops := 0
+	c = startInProcess(t, 2, func(int) func(string, int, int, int) error {
+		return func(query string, stage, part, attempt int) error {
+			if stage == 0 {
+				return nil
+			}
+			mu.Lock()
+			drops++
+			mu.Unlock()
+			for _, w := range c.workers {
+				w.DropShuffle(query)
+			}
+			return nil
+		}
+	})
+	s := c.session(t, ember.WithConfig("ember.sql.shuffle.partitions", "2"))
+	res, err := s.Query(context.Background(), "SELECT l_returnflag, count(*) FROM lineitem GROUP BY l_returnflag")
+	if err == nil {
+		for {
+			var b arrow.RecordBatch
+			if b, err = res.Next(context.Background()); err != nil {
+				break
+			}
+			b.Release()
+		}
+		res.Close()
+	}
+	s.Close()
+	time.Sleep(200 * time.Millisecond)
+	c.stop(t)
+	if err == nil || errors.Is(err, io.EOF) || !strings.Contains(err.Error(), "lost its output") {
+		t.Fatalf("got %v, want the query to fail after its stage lost its output too often", err)
+	}
+	if drops < 2 {
+		t.Errorf("output was dropped %d times: the recomputation did not run", drops)
 	}
 }

@@ -205,8 +205,9 @@ func (w *Worker) runTask(ctx context.Context, req *emberpb.RunTaskRequest, emit 
 }
 
 // DropShuffle deletes every map output the worker holds for a query, as if
-// it had lost them (tests use it to force recomputation).
-func (w *Worker) DropShuffle(query string) { w.store.DropQuery(query) }
+// it had lost them; the query's map tasks may run here again (tests use it
+// to force recomputation).
+func (w *Worker) DropShuffle(query string) { w.store.LoseQuery(query) }
 
 // ForgetStage implements emberpb.WorkerServer. The store frees whole
 // queries; a stage's output goes with its query.

@@ -100,3 +100,32 @@ func TestCommitBatchesKeepsThemDecoded(t *testing.T) {
 		})
 	}
 }
+
+// TestLoseAndDropQuery checks the two ways a query's output goes: lost
+// (as in a crash: its map tasks may commit again) and dropped (the query
+// ended: later commits are refused).
+func TestLoseAndDropQuery(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	store, _ := newTestStore(t, mem, 0, CodecLZ4)
+	defer store.Close()
+	id := OutputID{"q", 0, 0}
+	commitNums(t, store, mem, id, [][2]int64{{0, 10}})
+	store.LoseQuery("q")
+	if store.Has(id) {
+		t.Fatal("a lost output is still there")
+	}
+	commitNums(t, store, mem, id, [][2]int64{{0, 10}})
+	if !store.Has(id) {
+		t.Fatal("a lost query's map task could not commit again")
+	}
+	store.DropQuery("q")
+	if store.Has(id) {
+		t.Fatal("a dropped output is still there")
+	}
+	b := numBatch(mem, 0, 10)
+	defer b.Release()
+	if err := store.CommitBatches(id, numSchema, [][]arrow.RecordBatch{{b}}); err == nil {
+		t.Error("a dropped query's output was committed again")
+	}
+}

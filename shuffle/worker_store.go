@@ -433,11 +433,22 @@ func (s *WorkerStore) openFrames(id OutputID, partition int) (frameSource, error
 // refuses later commits of that query (a task still running when its
 // query is cancelled must not leave output behind). Outputs being read
 // are freed when their readers finish.
-func (s *WorkerStore) DropQuery(query string) {
+func (s *WorkerStore) DropQuery(query string) { s.removeQuery(query, true) }
+
+// LoseQuery deletes every output of query, in memory and on disk, as a
+// crash would, but accepts later commits: its map tasks may run again.
+// Tests use it to make a worker lose its output.
+func (s *WorkerStore) LoseQuery(query string) { s.removeQuery(query, false) }
+
+// removeQuery deletes query's outputs and, with refuse, refuses its later
+// commits.
+func (s *WorkerStore) removeQuery(query string, refuse bool) {
 	s.mu.Lock()
 	tasks := s.outputs[query]
 	delete(s.outputs, query)
-	s.dropped.add(query)
+	if refuse {
+		s.dropped.add(query)
+	}
 	s.mu.Unlock()
 	for _, o := range tasks {
 		o.release()
