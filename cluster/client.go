@@ -9,7 +9,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/ember-sql/ember/cluster/codec"
 	"github.com/ember-sql/ember/exec/eval"
@@ -29,11 +28,7 @@ type Client struct {
 // DialMaster connects to the master at addr ("host:port"); opts add
 // credentials.
 func DialMaster(addr string, opts ...grpc.DialOption) (*Client, error) {
-	opts = append([]grpc.DialOption{
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(shuffle.MaxMessageBytes), grpc.MaxCallSendMsgSize(shuffle.MaxMessageBytes)),
-	}, opts...)
-	conn, err := grpc.NewClient(addr, opts...)
+	conn, err := grpc.NewClient(addr, shuffle.DialOptions(opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("master %s: %w", addr, err)
 	}

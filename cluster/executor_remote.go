@@ -11,7 +11,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	"github.com/ember-sql/ember/exec/eval"
@@ -39,11 +38,7 @@ type RemoteExecutor struct {
 // DialWorker connects to the worker at addr, which runs slots tasks at
 // once. opts add credentials.
 func DialWorker(addr string, slots int, opts ...grpc.DialOption) (*RemoteExecutor, error) {
-	opts = append([]grpc.DialOption{
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(shuffle.MaxMessageBytes), grpc.MaxCallSendMsgSize(shuffle.MaxMessageBytes)),
-	}, opts...)
-	conn, err := grpc.NewClient(addr, opts...)
+	conn, err := grpc.NewClient(addr, shuffle.DialOptions(opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("worker %s: %w", addr, err)
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/flight"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 )
 
 // clientPool keeps one gRPC connection per address, shared by every fetch
@@ -20,14 +19,7 @@ type clientPool struct {
 }
 
 func newClientPool(extra []grpc.DialOption) *clientPool {
-	// Plain text unless the caller's options say otherwise: later options
-	// win.
-	opts := []grpc.DialOption{
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(MaxMessageBytes), grpc.MaxCallSendMsgSize(MaxMessageBytes)),
-	}
-	opts = append(opts, extra...)
-	return &clientPool{opts: opts, conns: map[string]*grpc.ClientConn{}}
+	return &clientPool{opts: DialOptions(extra...), conns: map[string]*grpc.ClientConn{}}
 }
 
 var errFetcherClosed = errors.New("shuffle fetcher is closed")

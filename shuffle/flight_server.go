@@ -6,6 +6,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/flight"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 )
 
@@ -22,6 +23,17 @@ const MaxMessageBytes = 256 << 20
 // grpc.NewServer.
 func ServerOptions() []grpc.ServerOption {
 	return []grpc.ServerOption{grpc.MaxRecvMsgSize(MaxMessageBytes), grpc.MaxSendMsgSize(MaxMessageBytes), grpc.WaitForHandlers(true)}
+}
+
+// DialOptions returns the options a client of Ember's gRPC servers (master,
+// workers, their Flight shuffle service) starts from: plain text and the
+// message limits of ServerOptions. opts come after, so credentials in them
+// win.
+func DialOptions(opts ...grpc.DialOption) []grpc.DialOption {
+	return append([]grpc.DialOption{
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(MaxMessageBytes), grpc.MaxCallSendMsgSize(MaxMessageBytes)),
+	}, opts...)
 }
 
 // FlightService serves a WorkerStore's output over Arrow Flight. DoGet
