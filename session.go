@@ -280,6 +280,17 @@ func (s *Session) bindOptions() sql.BindOptions {
 	return sql.BindOptions{OpenFiles: catalog.OpenFiles}
 }
 
+// Bind parses and binds one statement against the session's catalog
+// without running it: a query gets its plan, and so its schema.
+func (s *Session) Bind(ctx context.Context, src sql.Source) (stmt sql.Statement, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			stmt, err = nil, fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	return sql.Bind(ctx, s.cat, src, s.bindOptions())
+}
+
 // Execute runs one statement. Statements without rows (DDL) return a Result
 // with an empty schema.
 func (s *Session) Execute(ctx context.Context, src sql.Source) (res *Result, err error) {
@@ -288,7 +299,7 @@ func (s *Session) Execute(ctx context.Context, src sql.Source) (res *Result, err
 			res, err = nil, fmt.Errorf("internal error: %v", r)
 		}
 	}()
-	stmt, err := sql.Bind(ctx, s.cat, src, s.bindOptions())
+	stmt, err := s.Bind(ctx, src)
 	if err != nil {
 		return nil, err
 	}

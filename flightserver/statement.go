@@ -11,18 +11,16 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/flight/flightsql"
 
 	"github.com/ember-sql/ember"
-	"github.com/ember-sql/ember/catalog"
 	"github.com/ember-sql/ember/sql"
 )
 
 // emptySchema is the schema of statements without rows.
 var emptySchema = arrow.NewSchema(nil, nil)
 
-// bind parses and binds a statement against the session's catalog, without
-// running anything: a query gets its plan and so its schema. It binds as
-// the session does (files readable from SQL).
+// bind parses and binds a statement as the session does, without running
+// anything: a query gets its plan and so its schema.
 func bind(ctx context.Context, sess *ember.Session, text string) (sql.Statement, error) {
-	return sql.Bind(ctx, sess.Catalog(), source(text), sql.BindOptions{OpenFiles: catalog.OpenFiles})
+	return sess.Bind(ctx, source(text))
 }
 
 // isUpdate reports whether a statement changes the catalog and returns no
