@@ -19,8 +19,9 @@ import (
 //	metadata bytes, then body bytes
 //
 // This is the pair a Flight FlightData carries (DataHeader, DataBody), so a
-// worker serves its output without decoding or re-encoding it: the
-// compression done once by the map task is what crosses the network.
+// worker serves encoded output (spilled, or written by a MapWriter) without
+// decoding or re-encoding it; output kept decoded is encoded into frames as
+// it is served (batchFrames).
 const frameHeaderLen = 12
 
 // frameParts splits a whole frame into its metadata and body.

@@ -40,17 +40,20 @@ func (c Codec) option() (ipc.Option, bool) {
 	return nil, false
 }
 
-// DefaultMemoryBudget is how many bytes of encoded shuffle output a worker
-// keeps in memory when its configuration does not say.
+// DefaultMemoryBudget is how many bytes of shuffle output (decoded batches
+// or encoded frames) a worker keeps in memory when its configuration does
+// not say.
 const DefaultMemoryBudget = 256 << 20
 
 // WorkerStoreConfig configures a WorkerStore.
 type WorkerStoreConfig struct {
 	// Mem accounts for the encoded output kept in memory and the buffers
-	// used while encoding it. Required.
+	// used while encoding it (decoded batches stay on the allocator that
+	// made them). Required.
 	Mem memory.Allocator
-	// MemoryBudget is how many bytes of committed, encoded output stay in
-	// memory; a commit that would go past it is written to a file. 0 means
+	// MemoryBudget is how many bytes of committed output stay in memory,
+	// decoded or encoded; a commit that would go past it is encoded and
+	// written to a file. 0 means
 	// DefaultMemoryBudget; a negative budget writes every output to a file.
 	MemoryBudget int64
 	// WorkDir holds the spill files, under WorkDir/shuffle. "" means the
@@ -61,11 +64,11 @@ type WorkerStoreConfig struct {
 }
 
 // WorkerStore holds a worker's shuffle output for any number of queries.
-// Map tasks write their output through a MapWriter, which encodes it as
-// compressed Arrow IPC and commits it all at once: a failed task leaves
-// nothing and a retried task replaces what its earlier attempt committed.
-// Committed output stays in memory up to a byte budget and goes to files
-// beyond it:
+// Map tasks commit their output all at once, as batches (CommitBatches,
+// kept decoded) or through a MapWriter (encoded as compressed Arrow IPC): a
+// failed task leaves nothing and a retried task replaces what its earlier
+// attempt committed. Committed output stays in memory up to a byte budget
+// and goes, encoded, to files beyond it:
 //
 //	<WorkDir>/shuffle/<query>/<stage>/<map task>-<n>.arrow
 //
@@ -358,9 +361,9 @@ func (s *WorkerStore) MapTasks(query string, stage int) []int {
 	return out
 }
 
-// MemoryBytes is how many bytes of encoded output the store holds in
-// memory, outputs that were replaced or dropped but are still being read
-// included.
+// MemoryBytes is how many bytes of output (decoded or encoded) the store
+// holds in memory, outputs that were replaced or dropped but are still
+// being read included.
 func (s *WorkerStore) MemoryBytes() int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
